@@ -1,0 +1,61 @@
+# Bagalau: `make demo` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test test-sqlite test-postgres lint chromium messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bagalau
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+test-sqlite: install
+	env -u DATABASE_URL $(VENV)/bin/pytest -q
+
+test-postgres: install
+	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  echo "== PostgreSQL run =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"; \
+	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL run skipped"; fi
+
+test: install chromium lint test-sqlite test-postgres
+
+messages: install
+	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*"
+	$(PY) manage.py compilemessages -i ".venv"
+
+bench: install
+	$(PY) bench/generate.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

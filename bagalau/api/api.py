@@ -1,0 +1,67 @@
+"""/api/v1/: one NinjaAPI, one error shape, routers from the apps."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from bagalau.core.errors import DomainError
+
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="Bagalau API",
+    version="1",
+    description="Evaluation of B-corps civil servants. Errors: "
+    '`{"code": "...", "message": "...", "field": "...", "errors": [...]}`.',
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        location = [str(p) for p in item.get("loc", ()) if p not in ("query", "body", "path")]
+        errors.append(
+            {
+                "field": ".".join(location) or None,
+                "code": item.get("type", "invalid"),
+                "message": _("Invalid value for “%(field)s”.") % {"field": ".".join(location)},
+            }
+        )
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("The request is not valid."), "errors": errors},
+        status=400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "unauthenticated", "message": _("Log in or send an API token.")},
+        status=401,
+    )
+
+
+def _mount() -> None:
+    from bagalau.methodology.api import router as catalog_router
+    from bagalau.org.api import router as org_router
+    from bagalau.workdays.api import router as calendar_router
+
+    api.add_router("/calendar", calendar_router, tags=["calendar"])
+    api.add_router("/catalog", catalog_router, tags=["catalog"])
+    api.add_router("/", org_router, tags=["org"])
+
+
+_mount()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+class UserLanguageMiddleware:
+    """Puts the logged-in user's remembered language where LocaleMiddleware looks for it.
+
+    Runs before authentication, so it reads the language from the session copy that
+    `set_language` (our view) and login store.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get("bagalau_language") if hasattr(request, "session") else None
+        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
+        return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """HTML views: NotFound → 404 page, PermissionDenied → 403 page, other → 400 page.
+
+    The API maps the same errors to JSON in its own handler.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+        from django.views import defaults
+
+        from .errors import DomainError, NotFound, PermissionDenied
+
+        if isinstance(exception, NotFound):
+            return defaults.page_not_found(request, Http404(exception.text()))
+        if isinstance(exception, PermissionDenied):
+            return defaults.permission_denied(request, DjangoPermissionDenied(exception.text()))
+        if isinstance(exception, DomainError):
+            from django.shortcuts import render
+
+            return render(request, "400.html", {"message": exception.text()}, status=400)
+        return None

@@ -1,0 +1,1 @@
+"""Pure rules of the evaluation engine (no ORM, no I/O)."""

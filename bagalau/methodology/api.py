@@ -1,0 +1,89 @@
+"""Public, read-only catalog of the law's tables (no personal data, no login)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from . import selectors
+from .models import Category
+
+router = Router()
+
+
+class Names(Schema):
+    kk: str
+    ru: str
+    en: str
+
+
+class CompetencyOut(Schema):
+    code: str
+    name: Names
+    customer: bool
+    effective: list[str]
+    ineffective: list[str]
+
+
+class IndicatorsOut(Schema):
+    category: str
+    head_of_unit: bool
+    group: int
+    source: str
+    competencies: list[CompetencyOut]
+
+
+class IndicatorQuery(Schema):
+    category: str = Field(..., min_length=1, max_length=32, description="D-3, С-0-4, V-2 …")
+    head_of_unit: bool = False
+    source: str | None = Field(
+        None,
+        max_length=8,
+        description="Seed of the table (000, 002, 003, 004); default: the most specific one",
+    )
+
+
+@router.get(
+    "/indicators", response=IndicatorsOut, auth=None, summary="Behaviour indicators of a category"
+)
+def indicators(request: HttpRequest, query: Query[IndicatorQuery]) -> dict[str, Any]:
+    """The competencies and behaviour indicators that apply to a position category
+    (2018 model, Appendix 4). The category may be spelled as the seeds do (Cyrillic
+    look-alikes, C-0-4); the group follows from the code and the head-of-unit flag."""
+    result = selectors.indicators_for(query.category, query.head_of_unit, catalog_code=query.source)
+    return {
+        "category": result.category,
+        "head_of_unit": query.head_of_unit,
+        "group": result.group,
+        "source": result.catalog.code,
+        "competencies": [
+            {
+                "code": c.competency.code,
+                "name": {
+                    "kk": c.competency.name_kk,
+                    "ru": c.competency.name_ru,
+                    "en": c.competency.name_en,
+                },
+                "customer": c.competency.customer,
+                "effective": c.effective,
+                "ineffective": c.ineffective,
+            }
+            for c in result.competencies
+        ],
+    }
+
+
+class CategoryOut(Schema):
+    code: str
+    family: str
+    head_group: int
+    staff_group: int
+
+
+@router.get(
+    "/categories", response=list[CategoryOut], auth=None, summary="National list of categories"
+)
+def categories(request: HttpRequest) -> list[Category]:
+    return list(Category.objects.order_by("code"))

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Absence, Appointment, Position, RoleAssignment, Servant, StateBody, Unit
+
+
+@admin.register(StateBody)
+class StateBodyAdmin(admin.ModelAdmin):
+    list_display = ("name_kk", "bin")
+    search_fields = ("name_kk", "name_ru", "bin")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_kk", "body", "parent")
+    list_filter = ("body",)
+    search_fields = ("code", "name_kk")
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title_kk", "category", "is_head", "unit")
+    list_filter = ("body", "is_head")
+    search_fields = ("code", "title_kk", "category")
+
+
+@admin.register(Servant)
+class ServantAdmin(admin.ModelAdmin):
+    list_display = ("iin", "last_name_kk", "first_name_kk", "body")
+    list_filter = ("body",)
+    search_fields = ("iin", "last_name_kk")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("servant", "position", "start_date", "end_date", "end_reason")
+    raw_id_fields = ("servant", "position", "supervisor_override")
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ("servant", "kind", "start_date", "end_date")
+    raw_id_fields = ("servant",)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("body", "user", "role")
+    list_filter = ("role", "body")
+    raw_id_fields = ("user",)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Absence, AbsenceKind, EndReason, Position, Role, Servant, StateBody, Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = StateBody
+        fields = ["name_kk", "name_ru", "name_en", "bin", "hr_unit", "strategic_planning_unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(body=self.instance) if self.instance.pk else Unit.objects.none()
+        self.fields["hr_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["strategic_planning_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name_kk", "name_ru", "name_en", "parent"]
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = Unit.objects.filter(body=body)
+        if self.instance.pk:
+            qs = qs.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = qs  # type: ignore[attr-defined]
+
+
+class PositionForm(forms.ModelForm):
+    category = forms.CharField(
+        label=_("category"), max_length=16, help_text=_("For example D-3, C-O-4, E-R-2.")
+    )
+
+    class Meta:
+        model = Position
+        fields = [
+            "code",
+            "title_kk",
+            "title_ru",
+            "title_en",
+            "unit",
+            "category",
+            "is_head",
+            "provides_public_services",
+        ]
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(body=body)  # type: ignore[attr-defined]
+
+
+class ServantForm(forms.ModelForm):
+    class Meta:
+        model = Servant
+        fields = [
+            "iin",
+            "last_name_kk",
+            "first_name_kk",
+            "middle_name_kk",
+            "last_name_ru",
+            "first_name_ru",
+            "middle_name_ru",
+            "email",
+            "language",
+        ]
+
+
+class AppointmentForm(forms.Form):
+    position = forms.ModelChoiceField(label=_("position"), queryset=Position.objects.none())
+    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+    probation_end = forms.DateField(label=_("end of probation"), required=False, widget=DateInput())
+    supervisor_override = forms.ModelChoiceField(
+        label=_("direct supervisor (explicit)"),
+        queryset=Position.objects.none(),
+        required=False,
+        help_text=_("Leave empty: the head of the unit above is the direct supervisor."),
+    )
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        positions = Position.objects.filter(body=body).select_related("unit")
+        self.fields["position"].queryset = positions  # type: ignore[attr-defined]
+        self.fields["supervisor_override"].queryset = positions  # type: ignore[attr-defined]
+
+
+class TransferForm(forms.Form):
+    position = forms.ModelChoiceField(label=_("new position"), queryset=Position.objects.none())
+    start_date = forms.DateField(label=_("from"), widget=DateInput())
+    probation_end = forms.DateField(label=_("end of probation"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = Position.objects.filter(  # type: ignore[attr-defined]
+            body=body
+        ).select_related("unit")
+
+
+class EndAppointmentForm(forms.Form):
+    end_date = forms.DateField(label=_("end date"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("end reason"), choices=EndReason.choices)
+
+
+class AbsenceForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=AbsenceKind.choices)
+
+    class Meta:
+        model = Absence
+        fields = ["kind", "start_date", "end_date", "note"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(label=_("username or IIN"), max_length=150)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Excel workbook (.xlsx)"))

@@ -1,0 +1,208 @@
+"""Pure rules of identity numbers, position categories and the chain of supervisors.
+
+No ORM, no I/O: values in, values out. Tests cite the source of each rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.core.errors import DomainError
+
+# --- IIN / BIN ------------------------------------------------------------------------
+
+_WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+MSG_IIN_FORMAT = _("The IIN must be exactly 12 digits.")
+MSG_IIN_CHECKSUM = _("The IIN check digit is wrong: please check the number.")
+MSG_IIN_DATE = _("The IIN does not start with a valid date of birth.")
+MSG_BIN_FORMAT = _("The BIN must be exactly 12 digits.")
+MSG_BIN_CHECKSUM = _("The BIN check digit is wrong: please check the number.")
+
+
+def kz_check_digit(first11: str) -> int | None:
+    """The control digit of a Kazakh IIN/BIN (None when the number cannot be valid)."""
+    digits = [int(c) for c in first11]
+    total = sum(d * w for d, w in zip(digits, _WEIGHTS_1, strict=True)) % 11
+    if total == 10:
+        total = sum(d * w for d, w in zip(digits, _WEIGHTS_2, strict=True)) % 11
+        if total == 10:
+            return None
+    return total
+
+
+def _has_valid_checksum(number: str) -> bool:
+    return kz_check_digit(number[:11]) == int(number[11])
+
+
+def validate_iin(value: str) -> str:
+    """Return the IIN cleaned of spaces, or raise DomainError naming the field `iin`."""
+    number = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"\d{12}", number):
+        raise DomainError(MSG_IIN_FORMAT, code="iin_format", field="iin")
+    yy, mm, dd, century = int(number[0:2]), int(number[2:4]), int(number[4:6]), int(number[6])
+    base = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}.get(century)
+    try:
+        date(base + yy if base else 1900 + yy, mm, dd)
+    except ValueError:
+        raise DomainError(MSG_IIN_DATE, code="iin_date", field="iin") from None
+    if not _has_valid_checksum(number):
+        raise DomainError(MSG_IIN_CHECKSUM, code="iin_checksum", field="iin")
+    return number
+
+
+def validate_bin(value: str) -> str:
+    """Return the BIN cleaned of spaces, or raise DomainError naming the field `bin`."""
+    number = re.sub(r"\s+", "", value or "")
+    if not re.fullmatch(r"\d{12}", number):
+        raise DomainError(MSG_BIN_FORMAT, code="bin_format", field="bin")
+    if not _has_valid_checksum(number):
+        raise DomainError(MSG_BIN_CHECKSUM, code="bin_checksum", field="bin")
+    return number
+
+
+def complete_with_check_digit(first11: str) -> str | None:
+    """Append the control digit to 11 digits; None when no digit makes it valid."""
+    digit = kz_check_digit(first11)
+    return None if digit is None else f"{first11}{digit}"
+
+
+# --- Position categories (methodology.md §5; seed 003 App 4) ----------------------------
+
+MSG_CATEGORY_UNKNOWN = _("Unknown position category “%(value)s”.")
+
+# Cyrillic letters that look like (or are typed for) the Latin letters of the codes.
+_LOOKALIKES = str.maketrans(
+    {
+        "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
+        "Р": "R", "Т": "T", "Х": "X", "Д": "D", "Г": "G", "V": "B",
+        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "_": "-", " ": "",
+    }
+)  # fmt: skip
+
+
+def normalize_category(value: str) -> str:
+    """Canonical Latin spelling of a category code as the seeds write it (OCR'd).
+
+    "С-0-4" → "C-O-4", "V-2" → "B-2", "д3" → "D-3", "E-R -1" → "E-R-1".
+    Does not check that the code exists.
+    """
+    text = (value or "").strip().upper().translate(_LOOKALIKES)
+    text = re.sub(r"-+", "-", text).strip("-.;,*")
+    compact = text.replace("-", "")
+    match = re.fullmatch(r"([A-Z])([A-Z0]?)(\d+)", compact)
+    if not match:
+        return text
+    family, sub, number = match.groups()
+    if sub == "0":  # a zero written for the letter O (C-0-4)
+        sub = "O"
+    return f"{family}-{sub}-{number}" if sub else f"{family}-{number}"
+
+
+def parse_category(value: str, known: Collection[str]) -> str:
+    """Normalise and check a category against the national list, or raise DomainError."""
+    code = normalize_category(value)
+    if code not in known:
+        raise DomainError(
+            MSG_CATEGORY_UNKNOWN, code="category_unknown", field="category", params={"value": value}
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class CategoryGroups:
+    """Which behaviour-indicator group a code falls in, as head of a unit and otherwise."""
+
+    head_group: int
+    staff_group: int
+
+
+def category_group(code: str, is_head: bool, groups: Mapping[str, CategoryGroups]) -> int:
+    """The indicator group (1 first heads, 2 unit heads, 3 other staff) of a position.
+
+    The same code (D-3, E-3, B-4) is group 2 when the position heads a unit and group 3
+    otherwise (methodology.md §5; 003 App 4, the rows marked "*").
+    """
+    entry = groups.get(code)
+    if entry is None:
+        raise DomainError(
+            MSG_CATEGORY_UNKNOWN, code="category_unknown", field="category", params={"value": code}
+        )
+    return entry.head_group if is_head else entry.staff_group
+
+
+# --- Chain of supervisors ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    id: int
+    parent_id: int | None
+    head_position_id: int | None
+
+
+def supervisor_chain(
+    position_id: int,
+    unit_id: int,
+    is_head: bool,
+    units: Mapping[int, UnitNode],
+    override_position_id: int | None = None,
+) -> list[int]:
+    """Candidate positions of the direct supervisor (тікелей басшы), nearest first.
+
+    An explicit override on the appointment comes first. Otherwise a member of a unit
+    reports to the head of that unit; a head reports to the head of the unit above. A unit
+    without a head position passes the question up. The head of the top unit (the first
+    head of the body) has no direct supervisor in the body: an empty chain. The caller
+    takes the first position that someone holds on the date.
+    """
+    chain: list[int] = []
+    if override_position_id is not None and override_position_id != position_id:
+        chain.append(override_position_id)
+    node: UnitNode | None = units.get(unit_id)
+    if node is not None and is_head:
+        node = units.get(node.parent_id) if node.parent_id is not None else None
+    seen: set[int] = set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        head = node.head_position_id
+        if head is not None and head != position_id and head not in chain:
+            chain.append(head)
+        node = units.get(node.parent_id) if node.parent_id is not None else None
+    return chain
+
+
+def first_head_position(units: Mapping[int, UnitNode]) -> int | None:
+    """The head position of the body's top unit: the first head (бірінші басшы)."""
+    roots = sorted(u.id for u in units.values() if u.parent_id is None)
+    for root in roots:
+        head = units[root].head_position_id
+        if head is not None:
+            return head
+    return None
+
+
+# --- Dates ---------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - unreachable
+
+
+def ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    """Whether two closed date ranges (None end = open) share at least one day."""
+    return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)

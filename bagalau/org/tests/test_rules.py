@@ -1,0 +1,153 @@
+"""Pure rules of identity numbers, categories and supervisors."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bagalau.core.errors import DomainError
+from bagalau.org import rules
+
+KNOWN = frozenset({"B-2", "C-O-4", "D-1", "D-3", "D-4", "E-R-1", "E-G-2", "C-R-3"})
+
+
+class TestIin:
+    def test_it_accepts_a_valid_iin_and_strips_spaces(self):
+        iin = rules.complete_with_check_digit("90010130000")
+        assert iin is not None
+        assert rules.validate_iin(f" {iin[:6]} {iin[6:]} ") == iin
+
+    def test_it_refuses_a_wrong_check_digit_naming_the_field(self):
+        iin = rules.complete_with_check_digit("90010130000")
+        bad = iin[:11] + str((int(iin[11]) + 1) % 10)
+        with pytest.raises(DomainError) as err:
+            rules.validate_iin(bad)
+        assert err.value.code == "iin_checksum"
+        assert err.value.field == "iin"
+
+    @pytest.mark.parametrize("value", ["", "12345", "90010130000A", "9001013000011"])
+    def test_it_refuses_a_malformed_iin(self, value):
+        with pytest.raises(DomainError) as err:
+            rules.validate_iin(value)
+        assert err.value.code == "iin_format"
+
+    def test_it_refuses_an_impossible_birth_date(self):
+        iin = rules.complete_with_check_digit("90023130000")  # 31 February
+        assert iin is not None
+        with pytest.raises(DomainError) as err:
+            rules.validate_iin(iin)
+        assert err.value.code == "iin_date"
+
+    def test_it_uses_the_second_weights_when_the_first_sum_gives_ten(self):
+        # A number whose first weighted sum mod 11 is 10 takes the second weights.
+        for n in range(1000):
+            head = f"8501013{n:04d}"
+            digits = [int(c) for c in head]
+            if sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11 == 10:
+                value = rules.complete_with_check_digit(head)
+                if value:
+                    assert rules.validate_iin(value) == value
+                    return
+        pytest.fail("no such number found")
+
+    @given(st.integers(min_value=0, max_value=10**11 - 1))
+    def test_check_digit_either_completes_a_valid_number_or_none(self, n):
+        head = f"{n:011d}"
+        value = rules.complete_with_check_digit(head)
+        if value is not None:
+            assert rules._has_valid_checksum(value)
+
+
+class TestBin:
+    def test_it_accepts_a_valid_bin(self):
+        value = rules.complete_with_check_digit("05044001234")
+        assert rules.validate_bin(value) == value
+
+    def test_it_refuses_a_bad_bin_naming_the_field(self):
+        value = rules.complete_with_check_digit("05044001234")
+        with pytest.raises(DomainError) as err:
+            rules.validate_bin(value[:11] + str((int(value[11]) + 3) % 10))
+        assert (err.value.code, err.value.field) == ("bin_checksum", "bin")
+
+
+class TestCategories:
+    # methodology.md §5: the seeds' OCR writes Cyrillic look-alikes, 0 for O and V for B.
+    @pytest.mark.parametrize(
+        ("raw", "code"),
+        [
+            ("D-3", "D-3"),
+            ("д-3", "D-3"),
+            ("С-0-4", "C-O-4"),  # Cyrillic С and zero (003 App 4)
+            ("C-0-4", "C-O-4"),
+            ("V-2", "B-2"),  # 003 App 4 writes V-2
+            ("В-2", "B-2"),  # Cyrillic В
+            ("Е-R-1", "E-R-1"),  # Cyrillic Е
+            ("C-Р-3", "C-R-3"),  # Cyrillic Р
+            ("E-G-2 ", "E-G-2"),
+            ("e–g–2", "E-G-2"),  # en dashes
+            ("D3", "D-3"),
+            ("CO4", "C-O-4"),
+        ],
+    )
+    def test_it_normalises_the_spellings_of_the_seeds(self, raw, code):
+        assert rules.normalize_category(raw) == code
+        assert rules.parse_category(raw, KNOWN) == code
+
+    def test_it_refuses_an_unknown_code_with_the_value_in_the_message(self):
+        with pytest.raises(DomainError) as err:
+            rules.parse_category("Z-9", KNOWN)
+        assert err.value.field == "category"
+        assert "Z-9" in err.value.text()
+
+    def test_the_group_depends_on_the_head_of_unit_flag(self):
+        # methodology.md §5; 003 App 4: D-3 heads are group 2, other D-3 group 3.
+        groups = {"D-3": rules.CategoryGroups(2, 3), "D-1": rules.CategoryGroups(1, 1)}
+        assert rules.category_group("D-3", True, groups) == 2
+        assert rules.category_group("D-3", False, groups) == 3
+        assert rules.category_group("D-1", False, groups) == 1
+
+
+class TestSupervisors:
+    # The unit tree: 1 (top, head position 10) → 2 (head 20) → 3 (no head position).
+    UNITS = {
+        1: rules.UnitNode(1, None, 10),
+        2: rules.UnitNode(2, 1, 20),
+        3: rules.UnitNode(3, 2, None),
+    }
+
+    def test_a_member_reports_to_the_head_of_the_unit(self):
+        assert rules.supervisor_chain(21, 2, False, self.UNITS) == [20, 10]
+
+    def test_a_head_reports_to_the_head_of_the_unit_above(self):
+        assert rules.supervisor_chain(20, 2, True, self.UNITS) == [10]
+
+    def test_a_unit_without_head_passes_the_question_up(self):
+        assert rules.supervisor_chain(31, 3, False, self.UNITS) == [20, 10]
+
+    def test_the_first_head_has_no_supervisor_in_the_body(self):
+        assert rules.supervisor_chain(10, 1, True, self.UNITS) == []
+        assert rules.first_head_position(self.UNITS) == 10
+
+    def test_an_explicit_override_comes_first(self):
+        assert rules.supervisor_chain(21, 2, False, self.UNITS, override_position_id=10) == [10, 20]
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        ("day", "months", "expected"),
+        [
+            (date(2026, 1, 1), 3, date(2026, 4, 1)),
+            (date(2026, 1, 31), 1, date(2026, 2, 28)),
+            (date(2024, 1, 31), 1, date(2024, 2, 29)),
+            (date(2026, 11, 30), 3, date(2027, 2, 28)),
+            (date(2026, 5, 15), -2, date(2026, 3, 15)),
+        ],
+    )
+    def test_add_months_clamps_to_the_month_end(self, day, months, expected):
+        assert rules.add_months(day, months) == expected
+
+    def test_ranges_overlap_with_open_ends(self):
+        assert rules.ranges_overlap(date(2026, 1, 1), None, date(2030, 1, 1), None)
+        assert not rules.ranges_overlap(date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), None)
+        assert rules.ranges_overlap(date(2026, 1, 1), date(2026, 2, 1), date(2026, 2, 1), None)

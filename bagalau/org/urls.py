@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views, views_excel
+
+app_name = "org"
+
+urlpatterns = [
+    path("<int:body_id>/", views.body_detail, name="body"),
+    path("<int:body_id>/edit/", views.body_edit, name="body_edit"),
+    path("<int:body_id>/units/new/", views.unit_edit, name="unit_new"),
+    path("<int:body_id>/units/<int:unit_id>/", views.unit_edit, name="unit_edit"),
+    path("<int:body_id>/positions/", views.position_list, name="positions"),
+    path("<int:body_id>/positions/new/", views.position_edit, name="position_new"),
+    path("<int:body_id>/positions/<int:position_id>/", views.position_edit, name="position_edit"),
+    path("<int:body_id>/staff/", views.staff_list, name="staff"),
+    path("<int:body_id>/staff/new/", views.servant_edit, name="servant_new"),
+    path("<int:body_id>/staff/<int:servant_id>/edit/", views.servant_edit, name="servant_edit"),
+    path("<int:body_id>/roles/", views.roles, name="roles"),
+    path("<int:body_id>/import/", views_excel.import_page, name="import"),
+    path("<int:body_id>/export.xlsx", views_excel.export, name="export"),
+    path("template.xlsx", views_excel.template, name="template"),
+    path("servants/<int:servant_id>/", views.servant_detail, name="servant"),
+    path("servants/<int:servant_id>/appoint/", views.appointment_create, name="appoint"),
+    path("servants/<int:servant_id>/transfer/", views.servant_transfer, name="transfer"),
+    path("servants/<int:servant_id>/absences/new/", views.absence_create, name="absence_new"),
+    path("appointments/<int:appointment_id>/end/", views.appointment_end, name="appointment_end"),
+    path("absences/<int:absence_id>/delete/", views.absence_delete, name="absence_delete"),
+]
