@@ -113,19 +113,26 @@ def unit_edit(request: HttpRequest, body_id: int, unit_id: int | None = None) ->
 def position_list(request: HttpRequest, body_id: int) -> HttpResponse:
     access = selectors.access_body(request.user, body_id)
     selectors.require_staff_reader(access)
-    day = today()
-    holders = selectors.holders_on(access.body.pk, day)
-    positions = list(
+    positions = (
         Position.objects.filter(body=access.body)
         .select_related("unit")
-        .order_by("unit__code", "-is_head", "code")
+        .order_by("unit__code", "-is_head", "code", "id")
+    )
+    page = Paginator(positions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    day = today()
+    holders = dict(
+        Appointment.objects.filter(
+            position__in=[p.pk for p in page.object_list], start_date__lte=day
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("position_id", "servant_id")
     )
     names = {s.pk: s for s in Servant.objects.filter(pk__in=set(holders.values()))}
-    rows = [(p, names.get(holders.get(p.pk, -1))) for p in positions]
+    rows = [(p, names.get(holders.get(p.pk, -1))) for p in page.object_list]
     return _page(
         request,
         "org/position_list.html",
-        {"access": access, "body": access.body, "rows": rows, "tab": "positions"},
+        {"access": access, "body": access.body, "rows": rows, "page": page, "tab": "positions"},
     )
 
 
