@@ -33,6 +33,15 @@ BODY_2018: dict[str, Any] = {
 }
 
 
+TITLES = {
+    "D-3": ("Бас маман", "Главный специалист"),
+    "D-4": ("Жетекші маман", "Ведущий специалист"),
+    "D-5": ("Маман", "Специалист"),
+    "E-4": ("Бас маман", "Главный специалист"),
+    "E-5": ("Жетекші маман", "Ведущий специалист"),
+}
+
+
 def _valid_bin(seed: str) -> str:
     for n in range(10000):
         value = rules.complete_with_check_digit(f"{seed[:7]}{n:04d}")
@@ -174,8 +183,9 @@ def build_2023(builder: DemoBuilder) -> StateBody:
     for code, kk, ru, en in units:
         unit = _unit(body, code, kk, ru, en, parent=lead)
         made[code] = unit
+        # 002 p4: in this body the heads of structural units hold category D-1.
         head = _position(
-            body, unit, f"{code}-01", f"{kk} басшысы", f"Руководитель: {ru}", "D-1", head=True
+            body, unit, f"{code}-01", "Бөлім басшысы", "Руководитель отдела", "D-1", head=True
         )
         head_user = {"04": "hrhead", "01": "head", "02": "head2"}.get(code)
         builder.servant(body, head, start=date(2018, 9, 1), username=head_user)
@@ -184,8 +194,7 @@ def build_2023(builder: DemoBuilder) -> StateBody:
                 body,
                 unit,
                 f"{code}-{i:02d}",
-                "Бас маман" if category != "D-3" else "Жетекші маман",
-                "Главный специалист" if category != "D-3" else "Ведущий специалист",
+                *TITLES[category],
                 category,
                 public=code in ("01", "06"),
             )
@@ -256,7 +265,7 @@ def build_2023(builder: DemoBuilder) -> StateBody:
         template=template,
         effective_from=date(2023, 4, 24),
         name="Маңғыстау облыстық мәслихатының аппараты: бағалау әдістемесі (2023)",
-        source="Маңғыстау облыстық мәслихатының 14.04.2023 № 2/13 шешімі (seed 002)",
+        source="Маңғыстау облыстық мәслихатының 14.04.2023 № 2/13 шешімі",
         indicator_catalog=IndicatorCatalog.objects.filter(code="002").first(),
     )
     users = {u.username: u for u in User.objects.filter(username__in=["hr", "hrhead", "planner"])}
@@ -324,8 +333,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
                 body,
                 unit,
                 f"{code}-{i:02d}",
-                "Бас маман",
-                "Главный специалист",
+                *TITLES[category],
                 category,
                 public=code == "03",
             )
@@ -343,7 +351,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
         template=template,
         effective_from=date(2020, 6, 1),
         name="Бесқарағай аудандық мәслихатының аппараты: бағалау әдістемесі (2018 моделі, 2020 ж. өзгерістерімен)",
-        source="Бесқарағай аудандық мәслихатының 2020 ж. шешімі (seed 000)",
+        source="Бесқарағай аудандық мәслихатының 2020 ж. шешімі",
         indicator_catalog=IndicatorCatalog.objects.filter(code="000").first(),
     )
     users = {u.username: u for u in User.objects.filter(username__contains="2018")}

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 
 class UserLanguageMiddleware:
-    """Puts the logged-in user's remembered language where LocaleMiddleware looks for it.
+    """Puts the user's remembered language where LocaleMiddleware looks for it.
 
     Runs before authentication, so it reads the language from the session copy that
     `set_language` (our view) and login store.
@@ -18,8 +18,13 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.session.get("bagalau_language") if hasattr(request, "session") else None
-        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            if language:
+                request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
+            elif not request.path.startswith("/api/"):
+                # Pages are Kazakh until the user chooses, whatever the browser asks for;
+                # the API follows Accept-Language for integrating systems.
+                request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 

@@ -87,7 +87,10 @@ class AppointmentForm(forms.Form):
         label=_("direct supervisor (explicit)"),
         queryset=Position.objects.none(),
         required=False,
-        help_text=_("Leave empty: the head of the unit above is the direct supervisor."),
+        help_text=_(
+            "Leave empty to follow the structure: the head of the servant's unit, or for a head "
+            "of a unit, the head of the unit above."
+        ),
     )
 
     def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:

@@ -96,7 +96,9 @@ class Position(models.Model):
     """Лауазым: a post in a unit, with its category code (methodology.md §5)."""
 
     body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="positions")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions"
+    )
     code = models.CharField(_("code"), max_length=64)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=500)
     title_ru = models.CharField(_("title (Russian)"), max_length=500, blank=True)

@@ -38,6 +38,13 @@ RU_SUFFIXES = {
     "estimated": "предположительно",
     "observed, estimated": "перенесённый выходной, предположительно",
 }
+
+
+def _kk_name(name: str) -> str:
+    """The package's Kazakh names call an estimated date "бағаланған" (evaluated): "болжамды"."""
+    return name.replace("(бағаланған)", "(болжамды)").replace("бағаланған)", "болжамды)")
+
+
 _SUFFIX = re.compile(r"^(?P<base>.*?) \((?P<suffix>observed, estimated|observed|estimated)\)$")
 _SUBSTITUTED = re.compile(r"^Day off \(substituted from (?P<m>\d\d)/(?P<d>\d\d)/(?P<y>\d{4})\)$")
 # Names of a Saturday or Sunday made a working day ({day}: the day off it pays for).
@@ -94,7 +101,7 @@ def holiday_rows(years: Iterable[int]) -> dict[date, dict[str, Any]]:
             )
         rows[day] = {
             "is_working": False,
-            "name_kk": name_kk[:_NAME_LENGTH],
+            "name_kk": _kk_name(name_kk)[:_NAME_LENGTH],
             "name_ru": _ru_name(name_en)[:_NAME_LENGTH],
             "name_en": name_en[:_NAME_LENGTH],
         }

@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from bagalau.core.errors import DomainError, NotFound
@@ -34,6 +34,18 @@ class Cell:
     day: date | None
     css: str = ""
     title: str = ""
+
+
+# Our own short names: Django's Kazakh ones abbreviate Tuesday as "Сб" (read as Saturday).
+WEEKDAY_ABBREVIATIONS = [
+    pgettext_lazy("weekday abbreviation", "Mon"),
+    pgettext_lazy("weekday abbreviation", "Tue"),
+    pgettext_lazy("weekday abbreviation", "Wed"),
+    pgettext_lazy("weekday abbreviation", "Thu"),
+    pgettext_lazy("weekday abbreviation", "Fri"),
+    pgettext_lazy("weekday abbreviation", "Sat"),
+    pgettext_lazy("weekday abbreviation", "Sun"),
+]
 
 
 @dataclass
@@ -97,7 +109,7 @@ def year(request: HttpRequest) -> HttpResponse:
         "year": shown_year,
         "body": body,
         "months": _months(shown_year, rows, cal),
-        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "weekdays": WEEKDAY_ABBREVIATIONS,
         "named": named,
         "working_count": working_count,
         "previous_year": shown_year - 1 if shown_year > MIN_YEAR else None,

@@ -57,6 +57,14 @@ class TestLanguages:
         assert response.status_code == 200
         assert 'lang="kk"' in response.content.decode()
 
+    def test_pages_stay_kazakh_whatever_the_browser_asks(self):
+        response = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
+        assert 'lang="kk"' in response.content.decode()
+
+    def test_the_api_follows_accept_language(self):
+        response = Client().get("/api/v1/catalog/indicators?category=Z-9", HTTP_ACCEPT_LANGUAGE="ru")
+        assert "Неизвестная" in response.json()["message"]
+
     def test_the_choice_is_remembered_for_the_user(self, world):
         client = world.client("servant")
         response = client.post("/language/", {"language": "ru", "next": "/"})
