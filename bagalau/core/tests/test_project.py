@@ -62,7 +62,9 @@ class TestLanguages:
         assert 'lang="kk"' in response.content.decode()
 
     def test_the_api_follows_accept_language(self):
-        response = Client().get("/api/v1/catalog/indicators?category=Z-9", HTTP_ACCEPT_LANGUAGE="ru")
+        response = Client().get(
+            "/api/v1/catalog/indicators?category=Z-9", HTTP_ACCEPT_LANGUAGE="ru"
+        )
         assert "Неизвестная" in response.json()["message"]
 
     def test_the_choice_is_remembered_for_the_user(self, world):
