@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bagalau.org",
     "bagalau.methodology",
     "bagalau.evaluations",
+    "bagalau.notifications",
     "bagalau.api",
 ]
 

@@ -35,6 +35,8 @@ urlpatterns = [
     path("bodies/", include("bagalau.org.urls")),
     path("methodology/", include("bagalau.methodology.urls")),
     path("calendar/", include("bagalau.workdays.urls")),
+    path("notifications/", include("bagalau.notifications.urls")),
+    path("evaluations/", include("bagalau.evaluations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

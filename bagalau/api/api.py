@@ -56,11 +56,13 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 def _mount() -> None:
     from bagalau.methodology.api import router as catalog_router
+    from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
     from bagalau.workdays.api import router as calendar_router
 
     api.add_router("/calendar", calendar_router, tags=["calendar"])
     api.add_router("/catalog", catalog_router, tags=["catalog"])
+    api.add_router("/notifications", notifications_router, tags=["notifications"])
     api.add_router("/", org_router, tags=["org"])
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
 from bagalau.org.models import Absence, Appointment, EndReason, Servant
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
+from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
 
 
@@ -77,3 +80,80 @@ def eligibility_for(
         params=params_for(version, kind),
         add_working_days=lambda day, n: workday_rules.add_working_days(day, n, calendar),
     )
+
+
+# --- pages and API reads ----------------------------------------------------------------------
+
+
+def schedule_tasks(schedule: Schedule) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(schedule=schedule)
+        .select_related("servant", "evaluator", "appointment__position__unit")
+        .order_by(
+            "appointment__position__unit__code", "servant__last_name_kk", "servant_id", "kind"
+        )
+    )
+
+
+def evaluator_tasks(user: Any, schedule: Schedule | None = None) -> QuerySet[Task]:
+    qs = Task.objects.filter(evaluator__user=user).exclude(state=TaskState.EXCLUDED)
+    if schedule is not None:
+        qs = qs.filter(schedule=schedule)
+    return qs.select_related("servant", "schedule", "appointment__position").order_by(
+        "schedule__year", "schedule__quarter", "servant__last_name_kk", "servant_id"
+    )
+
+
+def servant_results(user: Any) -> QuerySet[Result]:
+    return (
+        Result.objects.filter(servant__user=user)
+        .select_related("task__schedule")
+        .order_by("-year", "quarter", "kind")
+    )
+
+
+def progress(schedule: Schedule) -> dict[str, Any]:
+    """Counts by unit and status, overdue, late, not evaluated and why, band distribution."""
+    rows = (
+        Task.objects.filter(schedule=schedule)
+        .values("appointment__position__unit__code", "appointment__position__unit__name_kk",
+                "appointment__position__unit__name_ru", "appointment__position__unit__name_en", "state")
+        .annotate(n=Count("id"))
+    )  # fmt: skip
+    units: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        code = row["appointment__position__unit__code"] or "—"
+        unit = units.setdefault(code, {"code": code, "names": row, "counts": Counter(), "total": 0})
+        unit["counts"][row["state"]] += row["n"]
+        unit["total"] += row["n"]
+    totals: Counter[str] = Counter()
+    for unit in units.values():
+        totals.update(unit["counts"])
+    flags = Task.objects.filter(schedule=schedule).aggregate(
+        overdue=Count("id", filter=Q(overdue=True)), late=Count("id", filter=Q(late=True))
+    )
+    excluded = (
+        Task.objects.filter(schedule=schedule, state=TaskState.EXCLUDED)
+        .select_related("servant")
+        .order_by("servant__last_name_kk")
+    )
+    bands = Counter(
+        dict(
+            Result.objects.filter(task__schedule=schedule)
+            .values_list("band")
+            .annotate(n=Count("id"))
+            .values_list("band", "n")
+        )
+    )
+    band_rows = [
+        (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
+    ]
+    return {
+        "band_rows": band_rows,
+        "units": sorted(units.values(), key=lambda u: u["code"]),
+        "totals": totals,
+        "overdue": flags["overdue"],
+        "late": flags["late"],
+        "excluded": excluded,
+        "bands": bands,
+    }

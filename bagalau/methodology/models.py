@@ -241,6 +241,12 @@ class VersionKind(models.Model):
     when_absent = models.CharField(
         _("when absent at evaluation time"), max_length=8, choices=Participation.choices
     )
+    deadline = models.CharField(
+        _("deadline code"),
+        max_length=48,
+        blank=True,
+        help_text=_("The code of the version's deadline by which this evaluation is due."),
+    )
     source = models.CharField(_("source"), max_length=100, blank=True)
 
     class Meta:

@@ -59,6 +59,7 @@ from .models import (
     StateBody,
     Unit,
 )
+from .signals import staff_changed_on_commit
 
 # --- messages ------------------------------------------------------------------------------
 
@@ -979,6 +980,8 @@ def import_workbook(*, actor: Any, body: StateBody, data: bytes | IO[bytes]) -> 
         with transaction.atomic():
             _Writer(validator, report).run()
             audit(actor=actor, action="org.imported", obj=body, body=body, data=report.counts)
+            # Approved evaluation schedules follow the new appointments and absences.
+            staff_changed_on_commit(body.pk, list(body.servants.values_list("pk", flat=True)))
     except IntegrityError:
         raise ImportRejected([CellError("", 0, "", str(MSG_WRITE_FAILED))]) from None
     return report

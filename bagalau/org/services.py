@@ -24,6 +24,7 @@ from .models import (
     StateBody,
     Unit,
 )
+from .signals import staff_changed_on_commit
 
 MSG_UNIT_OTHER_BODY = _("The unit belongs to another state body.")
 MSG_UNIT_CYCLE = _("A unit cannot be placed under itself or under its own sub-unit.")
@@ -211,6 +212,7 @@ def appointment_create(
         end_reason=end_reason if end_date else "",
         supervisor_override=supervisor_override,
     )
+    staff_changed_on_commit(servant.body_id, [servant.pk])
     audit(
         actor=actor,
         action="appointment.created",
@@ -235,6 +237,7 @@ def appointment_end(
         raise DomainError(_("Choose an end reason."), code="end_reason", field="end_reason")
     locked.end_date, locked.end_reason = end_date, reason
     locked.save(update_fields=["end_date", "end_reason"])
+    staff_changed_on_commit(locked.servant.body_id, [locked.servant_id])
     audit(
         actor=actor,
         action="appointment.ended",
@@ -306,6 +309,7 @@ def absence_save(
     target = absence or Absence(servant=servant)
     target.kind, target.start_date, target.end_date, target.note = kind, start_date, end_date, note
     target.save()
+    staff_changed_on_commit(servant.body_id, [servant.pk])
     audit(
         actor=actor,
         action="absence.saved",
@@ -319,6 +323,7 @@ def absence_save(
 @transaction.atomic
 def absence_delete(*, actor: Any, absence: Absence) -> None:
     body = absence.servant.body
+    staff_changed_on_commit(body.pk, [absence.servant_id])
     audit(actor=actor, action="absence.deleted", obj=absence, body=body)
     absence.delete()
 

@@ -1,0 +1,257 @@
+"""The evaluation engine's records: schedules, tasks (sheets), sheet lines, results.
+
+A schedule (бағалау кестесі, 002 p11) covers one period of one body under the methodology
+version in force for that period; approving it creates one task per servant per evaluation
+kind. A task is the sheet (бағалау парағы) of that kind: its lines, its workflow state, its
+evaluator and due date. A result keeps its original score and every later decision.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.methodology.models import EvaluationKind, MethodologyVersion
+from bagalau.org.models import Appointment, Servant, StateBody, localized
+
+
+class PeriodKind(models.TextChoices):
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+class ScheduleStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+
+
+class Schedule(models.Model):
+    """Бағалау кестесі: the evaluation schedule of one period (002 p11)."""
+
+    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="schedules")
+    version = models.ForeignKey(
+        MethodologyVersion, verbose_name=_("methodology version"), on_delete=models.PROTECT
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0: the year"))
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScheduleStatus.choices, default=ScheduleStatus.DRAFT
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation schedule")
+        verbose_name_plural = _("evaluation schedules")
+        ordering = ["body_id", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "period_kind", "year", "quarter"], name="one_schedule_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if self.period_kind == PeriodKind.QUARTER:
+            return str(_("Q%(quarter)s %(year)s") % {"quarter": self.quarter, "year": self.year})
+        return str(_("Year %(year)s") % {"year": self.year})
+
+
+class Participation(models.TextChoices):
+    """The eligibility outcome (001 p4; 002 p6-7)."""
+
+    EVALUATED = "evaluated", _("evaluated")
+    NOT_EVALUATED = "not_evaluated", _("not evaluated")
+    DEFERRED = "deferred", _("deferred until return")
+    WITHOUT_PARTICIPATION = "without_participation", _("evaluated without participation")
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", _("to do")
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for correction")
+    ACQUAINTED = "acquainted", _("acquainted")
+    EXCLUDED = "excluded", _("not evaluated")
+
+
+class EvaluatorSource(models.TextChoices):
+    STRUCTURE = "structure", _("by the structure")
+    OVERRIDE = "override", _("explicit on the appointment")
+    ASSIGNED = "assigned", _("assigned by HR")
+    NONE = "none", _("none found")
+
+
+class Task(models.Model):
+    """The evaluation of one servant for one kind in one schedule: the sheet and its state."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="tasks")
+    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("evaluated person"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=EvaluationKind.choices)
+    participation = models.CharField(
+        _("participation"), max_length=24, choices=Participation.choices
+    )
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    evaluator = models.ForeignKey(
+        Servant,
+        verbose_name=_("evaluator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks_to_evaluate",
+    )
+    evaluator_source = models.CharField(
+        _("evaluator from"), max_length=16, choices=EvaluatorSource.choices
+    )
+    state = models.CharField(_("status"), max_length=16, choices=TaskState.choices)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    returns_on = models.DateField(_("back at work on"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    late = models.BooleanField(_("submitted late"), default=False)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    revision = models.PositiveIntegerField(default=0, help_text="Bumped by every change.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation task")
+        verbose_name_plural = _("evaluation tasks")
+        ordering = ["schedule_id", "servant__last_name_kk", "servant_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "servant", "kind"], name="one_task_per_servant_kind_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["evaluator", "state"]),
+            models.Index(fields=["schedule", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.get_kind_display()} #{self.servant_id}"
+
+
+class SheetLine(models.Model):
+    """A scored line of a sheet, e.g. one differentiation parameter (002 p33)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="lines")
+    code = models.CharField(_("code"), max_length=48)
+    order = models.PositiveSmallIntegerField(_("order"))
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("sheet line")
+        verbose_name_plural = _("sheet lines")
+        ordering = ["task_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="sheet_line_once_per_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.score}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Result(models.Model):
+    """A quarter or year result with its band; the original score is never overwritten."""
+
+    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="+")
+    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="results")
+    version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32, choices=EvaluationKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0: the year"))
+    task = models.OneToOneField(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="result"
+    )
+    original_score = models.DecimalField(_("original score"), max_digits=4, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2)
+    band = models.CharField(_("band"), max_length=32, blank=True)
+    quarters = models.JSONField(_("quarters averaged"), default=list, blank=True)
+    formed_at = models.DateTimeField(_("formed"), auto_now_add=True)
+    acquaintance_due = models.DateField(_("acquaintance due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("refusal recorded"), null=True, blank=True)
+    refusal_act = models.JSONField(_("refusal act"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["servant_id", "-year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["servant", "kind", "year", "quarter"], name="one_result_per_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["body", "year", "quarter"])]
+
+    def __str__(self) -> str:
+        return f"{self.servant_id} {self.kind} {self.year}/{self.quarter}: {self.score}"
+
+    @property
+    def is_year(self) -> bool:
+        return self.quarter == 0
+
+    @property
+    def acquainted(self) -> bool:
+        return self.acknowledged_at is not None or self.refused_at is not None
+
+
+class ResultChange(models.Model):
+    """A later decision on a result (recomputation, calibration, commission)."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="changes")
+    score_from = models.DecimalField(max_digits=4, decimal_places=2)
+    score_to = models.DecimalField(max_digits=4, decimal_places=2)
+    source = models.CharField(_("decided by"), max_length=32)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("result change")
+        verbose_name_plural = _("result changes")
+        ordering = ["result_id", "decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(score_from=models.F("score_to")), name="result_change_changes"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score_from} → {self.score_to}"

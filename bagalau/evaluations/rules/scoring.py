@@ -1,0 +1,132 @@
+"""Scores, sheet scores, bands and year averages (002 p5, p8, p29-33; 001 p18).
+
+Decision (002 p8 leaves it open): every score is kept with two decimals, rounded half-up,
+before it is banded. So 3.995 becomes 4.00 ("effectively") and 1.995 becomes 2.00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.core.errors import DomainError
+
+MSG_SCORE_FORMAT = _("%(field)s: enter a number such as 4 or 3.75.")
+MSG_SCORE_RANGE = _("%(field)s: the score must be from %(low)s to %(high)s.")
+MSG_SCORE_DECIMALS = _("%(field)s: at most %(decimals)s decimals.")
+MSG_INCOMPLETE = _("Every parameter needs a score before the sheet is submitted.")
+
+
+def quantize(value: Decimal, decimals: int = 2) -> Decimal:
+    """Round half-up to `decimals` places (002 p8, the documented decision above)."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def parse_score(
+    raw: str | Decimal | float | int | None,
+    *,
+    field: str,
+    label: str,
+    low: Decimal = Decimal(0),
+    high: Decimal = Decimal(5),
+    decimals: int = 2,
+) -> Decimal | None:
+    """A score typed by an evaluator: empty → None; "3,5" accepted; else DomainError on `field`.
+
+    002 p32-33: a score from 0 to 5 on each line; we keep at most two decimals.
+    """
+    if raw is None:
+        return None
+    text = str(raw).strip().replace(",", ".")
+    if text == "":
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(
+            MSG_SCORE_FORMAT, code="score_format", field=field, params={"field": label}
+        ) from None
+    if not value.is_finite():
+        raise DomainError(
+            MSG_SCORE_FORMAT, code="score_format", field=field, params={"field": label}
+        )
+    if value < low or value > high:
+        raise DomainError(
+            MSG_SCORE_RANGE,
+            code="score_range",
+            field=field,
+            params={"field": label, "low": low, "high": high},
+        )
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > decimals:
+        raise DomainError(
+            MSG_SCORE_DECIMALS,
+            code="score_decimals",
+            field=field,
+            params={"field": label, "decimals": decimals},
+        )
+    return quantize(value, decimals)
+
+
+def sheet_score(
+    scores: Sequence[Decimal | None], weights: Sequence[Decimal] | None = None, decimals: int = 2
+) -> Decimal | None:
+    """The sheet score: the (weighted) mean of the line scores, half-up (002 p32-33).
+
+    None while any line is empty: a partial sheet has no score.
+    """
+    if not scores or any(s is None for s in scores):
+        return None
+    weights = list(weights) if weights is not None else [Decimal(1)] * len(scores)
+    total_weight = sum(weights, Decimal(0))
+    if total_weight <= 0:
+        return None
+    total = sum((s * w for s, w in zip(scores, weights, strict=True) if s is not None), Decimal(0))
+    return quantize(total / total_weight, decimals)
+
+
+@dataclass(frozen=True)
+class BandRow:
+    code: str
+    lower: Decimal
+    upper: Decimal
+
+
+def band_for(score: Decimal | None, bands: Sequence[BandRow], decimals: int = 2) -> BandRow | None:
+    """The band of a score after rounding half-up to two decimals (002 p8).
+
+    4.00-5.00 effectively, 3.00-3.99 properly, 2.00-2.99 satisfactorily, 0.00-1.99
+    unsatisfactorily (the version's rows); a score between two rows (none after rounding
+    with these rows) gets no band.
+    """
+    if score is None:
+        return None
+    value = quantize(score, decimals)
+    for band in sorted(bands, key=lambda b: b.lower, reverse=True):
+        if band.lower <= value <= band.upper:
+            return band
+    return None
+
+
+@dataclass(frozen=True)
+class YearAverage:
+    score: Decimal | None
+    included: tuple[int, ...]
+    excluded: tuple[int, ...]
+
+
+def year_average(quarters: Mapping[int, Decimal | None], decimals: int = 2) -> YearAverage:
+    """The year result: the mean of the evaluated quarters (002 p5; 2025 model §4a).
+
+    Quarters without a score (not evaluated, no sheet) are left out and named.
+    """
+    included = tuple(sorted(q for q, s in quarters.items() if s is not None))
+    excluded = tuple(sorted(q for q, s in quarters.items() if s is None))
+    if not included:
+        return YearAverage(None, included, excluded)
+    values = [s for s in quarters.values() if s is not None]
+    total = sum(values, Decimal(0))
+    return YearAverage(quantize(total / len(values), decimals), included, excluded)

@@ -1,0 +1,85 @@
+"""The transition table of an evaluation sheet (task): state → action → next state, who.
+
+    pending ─save_draft→ draft ─submit→ submitted ─acknowledge (servant)→ acquainted
+       └──────────submit───────────────↗   │  └─record_refusal (HR, act)→ acquainted
+    returned ←return (HR, reason)──────────┘
+    draft ←reopen (HR, reason)── submitted | acquainted
+
+The refusal does not stop the result (004; 001 p40-41): it is recorded and the sheet is
+acquainted. A late submission is allowed and marked late (issue 3 item 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.core.errors import Conflict, DomainError, PermissionDenied
+
+PENDING, DRAFT, SUBMITTED, RETURNED, ACQUAINTED, EXCLUDED = (
+    "pending", "draft", "submitted", "returned", "acquainted", "excluded",
+)  # fmt: skip
+EVALUATOR, EVALUATED, HR = "evaluator", "evaluated", "hr"
+
+MSG_STATE = _("This sheet is “%(state)s”: it cannot be changed that way now.")
+MSG_ROLE = _("You cannot do this on this sheet.")
+MSG_REASON = _("Reason: say why.")
+MSG_UNKNOWN_ACTION = _("Unknown action.")
+MSG_STALE = _(
+    "Someone else changed this sheet after you opened it. Your entries are kept below: "
+    "check the current values and save again."
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    who: frozenset[str]
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "save_draft": Transition(frozenset({PENDING, DRAFT, RETURNED}), DRAFT, frozenset({EVALUATOR})),
+    "submit": Transition(frozenset({PENDING, DRAFT, RETURNED}), SUBMITTED, frozenset({EVALUATOR})),
+    "return": Transition(frozenset({SUBMITTED}), RETURNED, frozenset({HR}), needs_reason=True),
+    "reopen": Transition(
+        frozenset({SUBMITTED, ACQUAINTED}), DRAFT, frozenset({HR}), needs_reason=True
+    ),
+    "acknowledge": Transition(frozenset({SUBMITTED}), ACQUAINTED, frozenset({EVALUATED})),
+    "record_refusal": Transition(frozenset({SUBMITTED}), ACQUAINTED, frozenset({HR})),
+}
+
+
+def check_transition(
+    action: str,
+    state: str,
+    roles: Collection[str],
+    *,
+    reason: str = "",
+    state_label: str = "",
+) -> Transition:
+    """The transition, or the error: unknown action (400), wrong role (403), wrong state (409).
+
+    The role is checked first so that an outsider learns nothing about the state.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(MSG_UNKNOWN_ACTION, code="unknown_action", field="action")
+    if not transition.who & set(roles):
+        raise PermissionDenied(MSG_ROLE, code="forbidden")
+    if state not in transition.sources:
+        raise Conflict(
+            MSG_STATE, code="invalid_state", field="state", params={"state": state_label or state}
+        )
+    if transition.needs_reason and not reason.strip():
+        raise DomainError(MSG_REASON, code="reason_required", field="reason")
+    return transition
+
+
+def check_revision(expected: int | None, current: int) -> None:
+    """Two tabs or two evaluators: a write based on an old revision is refused (409)."""
+    if expected is not None and expected != current:
+        raise Conflict(MSG_STALE, code="stale", field="revision")

@@ -1,0 +1,592 @@
+"""Every write of the evaluation engine: schedules, tasks, sheets, results, acquaintance.
+
+One service (`task_transition`) performs every state change of a sheet: inside a
+transaction it locks the row, checks role, state and revision (rules.workflow), applies the
+change, writes the audit event with the actor and queues notifications after commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.core.errors import Conflict, DomainError, FieldError, PermissionDenied
+from bagalau.core.models import audit
+from bagalau.methodology import selectors as methodology_selectors
+from bagalau.methodology.models import Audience, MethodologyVersion, VersionKind
+from bagalau.org.models import Absence, Appointment, EndReason, Servant, StateBody
+from bagalau.org.selectors import OrgSnapshot
+from bagalau.workdays import rules as workday_rules
+from bagalau.workdays import services as workday_services
+
+from . import access, notices
+from .models import (
+    EvaluatorSource,
+    Participation,
+    PeriodKind,
+    Result,
+    ResultChange,
+    Schedule,
+    ScheduleStatus,
+    SheetLine,
+    Task,
+    TaskState,
+)
+from .rules import deadlines as deadline_rules
+from .rules import eligibility as eligibility_rules
+from .rules import scoring
+from .rules.workflow import check_revision, check_transition
+
+MSG_NO_VERSION = _("No methodology version is in force for this period.")
+MSG_NO_KINDS = _("The methodology version has no evaluation for this kind of period.")
+MSG_SCHEDULE_EXISTS = _("A schedule for this period already exists.")
+MSG_NOT_DRAFT = _("Only a draft schedule can be approved.")
+MSG_REFUSAL_SIGNERS = _(
+    "Refusal act: three signatures are needed (the head of the unit and two servants)."
+)
+MSG_REFUSAL_DATE = _("Refusal act: give the date of the act.")
+MSG_EVALUATOR_SELF = _("A servant cannot evaluate themself.")
+MSG_EVALUATOR_BODY = _("The evaluator must be a servant of the same body.")
+
+PARTICIPATION_OF = {
+    eligibility_rules.Status.EVALUATED: Participation.EVALUATED,
+    eligibility_rules.Status.NOT_EVALUATED: Participation.NOT_EVALUATED,
+    eligibility_rules.Status.DEFERRED: Participation.DEFERRED,
+    eligibility_rules.Status.WITHOUT_PARTICIPATION: Participation.WITHOUT_PARTICIPATION,
+}
+OPEN_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED, TaskState.EXCLUDED)
+
+
+def _require_hr(actor: Any, body_id: int) -> None:
+    if not access.is_hr(actor, body_id):
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --- schedules -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_create(
+    *, actor: Any, body: StateBody, year: int, quarter: int, note: str = ""
+) -> Schedule:
+    """HR drafts the schedule of a period under the version in force for it (002 p11)."""
+    _require_hr(actor, body.pk)
+    start, end = deadline_rules.period_bounds(year, quarter)
+    version = methodology_selectors.version_for(body.pk, end)
+    if version is None:
+        raise DomainError(MSG_NO_VERSION, code="no_version", field="year")
+    period_kind = PeriodKind.YEAR if quarter == 0 else PeriodKind.QUARTER
+    if not version.kinds.filter(periodicity=period_kind).exists():
+        raise DomainError(MSG_NO_KINDS, code="no_kinds", field="quarter")
+    try:
+        with transaction.atomic():
+            schedule = Schedule.objects.create(
+                body=body, version=version, period_kind=period_kind, year=year, quarter=quarter,
+                start=start, end=end, note=note, created_by=actor if actor and actor.is_authenticated else None,
+            )  # fmt: skip
+    except IntegrityError:
+        raise DomainError(MSG_SCHEDULE_EXISTS, code="schedule_exists", field="quarter") from None
+    audit(
+        actor=actor,
+        action="schedule.created",
+        obj=schedule,
+        body=body,
+        data={"period": schedule.title},
+    )
+    return schedule
+
+
+@transaction.atomic
+def schedule_approve(*, actor: Any, schedule_id: int) -> int:
+    """The authorized person approves; one task per eligible servant per kind is created."""
+    schedule = access.access_schedule(actor, schedule_id, approve=True)
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.status != ScheduleStatus.DRAFT:
+        raise Conflict(MSG_NOT_DRAFT, code="invalid_state", field="status")
+    schedule.status = ScheduleStatus.APPROVED
+    schedule.approved_by = actor
+    schedule.approved_at = timezone.now()
+    schedule.save(update_fields=["status", "approved_by", "approved_at"])
+    created = build_tasks(schedule)
+    audit(
+        actor=actor, action="schedule.approved", obj=schedule, body=schedule.body_id and schedule.body,
+        data={"tasks": created},
+    )  # fmt: skip
+    transaction.on_commit(lambda: notices.schedule_approved(schedule.pk))
+    return created
+
+
+# --- building tasks ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """Everything task building needs, loaded in a handful of queries."""
+
+    schedule: Schedule
+    kinds: list[VersionKind]
+    deadlines: dict[str, Any]
+    parameters: list[Any]
+    appointments: dict[int, Appointment] = field(default_factory=dict)
+    absences: dict[int, list[eligibility_rules.Away]] = field(default_factory=dict)
+    snapshots: dict[date, OrgSnapshot] = field(default_factory=dict)
+    calendar: workday_rules.Calendar = field(default_factory=workday_rules.Calendar)
+
+    def add_working_days(self, day: date, n: int) -> date:
+        return workday_rules.add_working_days(day, n, self.calendar)
+
+    def snapshot(self, day: date) -> OrgSnapshot:
+        if day not in self.snapshots:
+            self.snapshots[day] = OrgSnapshot(self.schedule.body_id, day)
+        return self.snapshots[day]
+
+
+def _plan(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> _Plan:
+    version = schedule.version
+    plan = _Plan(
+        schedule=schedule,
+        kinds=list(version.kinds.filter(periodicity=schedule.period_kind)),
+        deadlines={d.code: d for d in version.deadlines.all()},
+        parameters=list(version.differentiation_parameters.all()),
+    )
+    rows = (
+        Appointment.objects.filter(position__body_id=schedule.body_id, start_date__lte=schedule.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=schedule.start))
+        .select_related("position")
+        .order_by("servant_id", "start_date")
+    )
+    if servant_ids is not None:
+        rows = rows.filter(servant_id__in=list(servant_ids))
+    for appointment in rows:
+        plan.appointments[appointment.servant_id] = appointment  # the latest in the period wins
+    for absence in Absence.objects.filter(
+        servant_id__in=list(plan.appointments), end_date__gte=schedule.start,
+        start_date__lte=schedule.end + timedelta(days=400),
+    ):  # fmt: skip
+        plan.absences.setdefault(absence.servant_id, []).append(
+            eligibility_rules.Away(absence.start_date, absence.end_date, absence.kind)
+        )
+    plan.calendar = workday_services.calendar_for(
+        schedule.body_id, schedule.start - timedelta(days=31), schedule.end + timedelta(days=800)
+    )
+    return plan
+
+
+def _kind_applies(kind: VersionKind, is_head: bool) -> bool:
+    return kind.audience == Audience.ALL or (kind.audience == Audience.HEADS) == is_head
+
+
+def _due(plan: _Plan, kind: VersionKind) -> date | None:
+    deadline = plan.deadlines.get(kind.deadline) if kind.deadline else None
+    if deadline is None:
+        return None
+    return deadline_rules.due_date(
+        deadline.rule,
+        deadline.amount,
+        period_end=plan.schedule.end,
+        add_working_days=plan.add_working_days,
+    )
+
+
+def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> dict[str, Any]:
+    """The fields of a task from the rules: participation, due date, evaluator, state."""
+    schedule, version = plan.schedule, plan.schedule.version
+    due = _due(plan, kind)
+    stint = eligibility_rules.Stint(
+        start=appointment.start_date,
+        end=appointment.end_date,
+        probation_end=appointment.probation_end,
+        dismissed=appointment.end_reason == EndReason.DISMISSAL,
+    )
+    params = eligibility_rules.Params(
+        min_months=version.min_months_in_position,
+        probation_excludes=version.probation_excludes,
+        defer_when_absent=kind.when_absent == "defer",
+        deferral_working_days=(
+            plan.deadlines["deferred_after_return"].amount
+            if "deferred_after_return" in plan.deadlines
+            else 5
+        ),
+    )
+    outcome = eligibility_rules.eligibility(
+        stint=stint,
+        absences=plan.absences.get(appointment.servant_id, []),
+        period_start=schedule.start,
+        period_end=schedule.end,
+        evaluation_date=due or schedule.end,
+        params=params,
+        add_working_days=plan.add_working_days,
+    )
+    day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
+    evaluator_id = plan.snapshot(day).supervisor_of(appointment.servant_id)
+    if evaluator_id is None:
+        source = EvaluatorSource.NONE
+    elif appointment.supervisor_override_id:
+        source = EvaluatorSource.OVERRIDE
+    else:
+        source = EvaluatorSource.STRUCTURE
+    participation = PARTICIPATION_OF[outcome.status]
+    return {
+        "participation": participation,
+        "reason": str(outcome.reason),
+        "due_date": outcome.due if outcome.due else due,
+        "returns_on": outcome.returns_on,
+        "evaluator_id": evaluator_id,
+        "evaluator_source": source,
+        "appointment_id": appointment.pk,
+        "state": TaskState.EXCLUDED
+        if participation == Participation.NOT_EVALUATED
+        else TaskState.PENDING,
+    }
+
+
+def _lines_for(task: Task, plan: _Plan) -> list[SheetLine]:
+    if task.kind != "differentiation":
+        return []
+    return [
+        SheetLine(
+            task=task,
+            code=p.code,
+            order=p.order,
+            weight=p.weight,
+            name_kk=p.name_kk,
+            name_ru=p.name_ru,
+            name_en=p.name_en,
+        )  # fmt: skip
+        for p in plan.parameters
+    ]
+
+
+def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> int:
+    """Create the missing tasks of an approved schedule (bulk). Returns how many."""
+    plan = _plan(schedule, servant_ids)
+    existing = set(Task.objects.filter(schedule=schedule).values_list("servant_id", "kind"))
+    new_tasks: list[Task] = []
+    for appointment in plan.appointments.values():
+        for kind in plan.kinds:
+            if (appointment.servant_id, kind.kind) in existing:
+                continue
+            if not _kind_applies(kind, appointment.position.is_head):
+                continue
+            fields = _evaluate_one(plan, appointment, kind)
+            new_tasks.append(
+                Task(
+                    schedule=schedule,
+                    body_id=schedule.body_id,
+                    version_id=schedule.version_id,
+                    servant_id=appointment.servant_id,
+                    kind=kind.kind,
+                    **fields,
+                )  # fmt: skip
+            )
+    Task.objects.bulk_create(new_tasks, batch_size=1000)
+    created = list(
+        Task.objects.filter(schedule=schedule, lines__isnull=True, kind="differentiation")
+        .exclude(state=TaskState.EXCLUDED)
+        .filter(servant_id__in=[t.servant_id for t in new_tasks])
+    )
+    lines = [line for task in created for line in _lines_for(task, plan)]
+    SheetLine.objects.bulk_create(lines, batch_size=2000)
+    return len(new_tasks)
+
+
+@transaction.atomic
+def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
+    """After appointments, dismissals or absences change: update the open tasks (issue 3 item 1).
+
+    Submitted and acquainted sheets stay as they are; open ones get their participation,
+    due date and evaluator recomputed, and newly eligible servants get tasks.
+    """
+    ids = list(servant_ids)
+    changed = 0
+    schedules = Schedule.objects.filter(
+        body_id=body_id, status=ScheduleStatus.APPROVED, end__gte=_today() - timedelta(days=400)
+    ).select_related("version")
+    for schedule in schedules:
+        plan = _plan(schedule, ids)
+        kinds = {k.kind: k for k in plan.kinds}
+        tasks = Task.objects.select_for_update().filter(
+            schedule=schedule, servant_id__in=ids, state__in=OPEN_STATES
+        )
+        for task in tasks:
+            appointment = plan.appointments.get(task.servant_id)
+            kind = kinds.get(task.kind)
+            if appointment is None or kind is None:
+                values: dict[str, Any] = {
+                    "participation": Participation.NOT_EVALUATED, "reason": "not_in_position",
+                    "state": TaskState.EXCLUDED,
+                }  # fmt: skip
+            else:
+                values = _evaluate_one(plan, appointment, kind)
+                if task.state != TaskState.EXCLUDED and values["state"] == TaskState.PENDING:
+                    values["state"] = task.state  # keep a draft a draft
+                if task.evaluator_source == EvaluatorSource.ASSIGNED:
+                    values.pop("evaluator_id"), values.pop("evaluator_source")
+            dirty = [k for k, v in values.items() if getattr(task, k) != v]
+            if dirty:
+                for k in dirty:
+                    setattr(task, k, values[k])
+                task.revision += 1
+                task.save(update_fields=[*dirty, "revision", "updated_at"])
+                changed += 1
+        changed += build_tasks(schedule, ids)
+        missing_lines = Task.objects.filter(
+            schedule=schedule, servant_id__in=ids, kind="differentiation", lines__isnull=True
+        ).exclude(state=TaskState.EXCLUDED)
+        SheetLine.objects.bulk_create([line for t in missing_lines for line in _lines_for(t, plan)])
+    return changed
+
+
+@transaction.atomic
+def task_reassign(*, actor: Any, task_id: int, evaluator: Servant, reason: str) -> Task:
+    """HR names another evaluator, with a reason (audited; issue 3 item 2)."""
+    task, roles = access.access_task(actor, task_id, for_update=True)
+    check_transition("reopen", "submitted", roles, reason=reason)  # HR + reason, state-free
+    if evaluator.body_id != task.body_id:
+        raise DomainError(MSG_EVALUATOR_BODY, code="evaluator_body", field="evaluator")
+    if evaluator.pk == task.servant_id:
+        raise DomainError(MSG_EVALUATOR_SELF, code="evaluator_self", field="evaluator")
+    previous = task.evaluator_id
+    task.evaluator, task.evaluator_source = evaluator, EvaluatorSource.ASSIGNED
+    task.revision += 1
+    task.save(update_fields=["evaluator", "evaluator_source", "revision", "updated_at"])
+    audit(
+        actor=actor, action="task.reassigned", obj=task, body=task.body,
+        data={"from": previous, "to": evaluator.pk, "reason": reason},
+    )  # fmt: skip
+    return task
+
+
+# --- the sheet workflow --------------------------------------------------------------------------
+
+
+@dataclass
+class SheetInput:
+    scores: Mapping[str, Any] = field(default_factory=dict)
+    comments: Mapping[str, str] = field(default_factory=dict)
+
+
+def _apply_lines(task: Task, data: SheetInput, *, require_complete: bool) -> Decimal | None:
+    """Validate every line (all errors at once, each naming its field) and save them."""
+    lines = list(task.lines.all())
+    errors: list[FieldError] = []
+    parsed: dict[str, Decimal | None] = {}
+    for line in lines:
+        key = f"score_{line.code}"
+        raw = data.scores.get(line.code, line.score)
+        try:
+            parsed[line.code] = scoring.parse_score(
+                raw, field=key, label=line.name, low=task.version.score_min, high=task.version.score_max,
+                decimals=task.version.score_decimals,
+            )  # fmt: skip
+        except DomainError as exc:
+            errors.append(FieldError(key, exc.text(), exc.code))
+            continue
+        if require_complete and parsed[line.code] is None:
+            errors.append(FieldError(key, str(scoring.MSG_INCOMPLETE), "incomplete"))
+    if errors:
+        code = "incomplete" if all(e.code == "incomplete" for e in errors) else "invalid"
+        message = scoring.MSG_INCOMPLETE if code == "incomplete" else errors[0].message
+        raise DomainError(message, code=code, field=errors[0].field, errors=errors)
+    for line in lines:
+        line.score = parsed[line.code]
+        if line.code in data.comments:
+            line.comment = str(data.comments[line.code])[:4000]
+    SheetLine.objects.bulk_update(lines, ["score", "comment"])
+    return scoring.sheet_score([line.score for line in lines], [line.weight for line in lines])
+
+
+def _bands(version: MethodologyVersion) -> list[scoring.BandRow]:
+    return [scoring.BandRow(b.code, b.lower, b.upper) for b in version.bands.filter(scale="score")]
+
+
+def _acquaintance_due(task: Task, today: date) -> date:
+    deadline = task.version.deadlines.filter(code="acquaintance").first()
+    calendar = workday_services.calendar_for(task.body_id, today, today + timedelta(days=60))
+    return workday_rules.add_working_days(today, deadline.amount if deadline else 2, calendar)
+
+
+def _record_result(*, actor: Any, task: Task, score: Decimal, today: date) -> Result:
+    band = scoring.band_for(score, _bands(task.version))
+    result = Result.objects.select_for_update().filter(task=task).first()
+    if result is None:
+        return Result.objects.create(
+            body_id=task.body_id, servant_id=task.servant_id, version_id=task.version_id, kind=task.kind,
+            year=task.schedule.year, quarter=task.schedule.quarter, task=task, original_score=score,
+            score=score, band=band.code if band else "", acquaintance_due=_acquaintance_due(task, today),
+        )  # fmt: skip
+    if result.score != score:
+        ResultChange.objects.create(
+            result=result, score_from=result.score, score_to=score, source="correction",
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )  # fmt: skip
+        result.score, result.band = score, band.code if band else ""
+    # A corrected result is acquainted again (002 p12).
+    result.acknowledged_at = result.refused_at = None
+    result.refusal_act = {}
+    result.acquaintance_due = _acquaintance_due(task, today)
+    result.save()
+    return result
+
+
+@transaction.atomic
+def task_transition(
+    *,
+    actor: Any,
+    task_id: int,
+    action: str,
+    revision: int | None = None,
+    sheet: SheetInput | None = None,
+    reason: str = "",
+    act: Mapping[str, Any] | None = None,
+) -> Task:
+    """Perform one action on a sheet (see rules.workflow for the table)."""
+    task, roles = access.access_task(actor, task_id, for_update=True)
+    transition = check_transition(
+        action, task.state, roles, reason=reason, state_label=str(task.get_state_display())
+    )
+    check_revision(revision, task.revision)
+    today = _today()
+    data: dict[str, Any] = {"from": task.state, "to": transition.target}
+    updates = ["state", "revision", "updated_at"]
+    if action in ("save_draft", "submit"):
+        task.score = _apply_lines(task, sheet or SheetInput(), require_complete=action == "submit")
+        updates.append("score")
+    if action == "submit" and task.score is not None:  # _apply_lines required every line
+        task.submitted_at, task.submitted_by = timezone.now(), actor
+        task.late = task.due_date is not None and today > task.due_date
+        task.overdue = False
+        updates += ["submitted_at", "submitted_by", "late", "overdue"]
+        result = _record_result(actor=actor, task=task, score=task.score, today=today)
+        data.update(score=str(task.score), late=task.late)
+        transaction.on_commit(lambda: notices.result_ready(result.pk))
+    elif action == "acknowledge":
+        Result.objects.filter(task=task).update(acknowledged_at=timezone.now())
+    elif action == "record_refusal":
+        act_data = _refusal_act(act or {})
+        Result.objects.filter(task=task).update(refused_at=timezone.now(), refusal_act=act_data)
+        data["act"] = act_data
+    elif action in ("return", "reopen"):
+        data["reason"] = reason
+        transaction.on_commit(lambda: notices.sheet_returned(task.pk, reason))
+    task.state = transition.target
+    task.revision += 1
+    task.save(update_fields=updates)
+    audit(actor=actor, action=f"task.{action}", obj=task, body=task.body, data=data)
+    return task
+
+
+def _refusal_act(act: Mapping[str, Any]) -> dict[str, Any]:
+    """The act of refusal: a date and three signers (001 p41: the head of the unit, two servants)."""
+    signers = [str(s).strip() for s in act.get("signers", []) if str(s).strip()]
+    if len(signers) < 3:
+        raise DomainError(MSG_REFUSAL_SIGNERS, code="refusal_signers", field="signers")
+    act_date = act.get("date")
+    if not act_date:
+        raise DomainError(MSG_REFUSAL_DATE, code="refusal_date", field="date")
+    return {"date": str(act_date), "signers": signers[:3], "note": str(act.get("note", ""))[:2000]}
+
+
+# --- year results ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "differentiation") -> int:
+    """The year result: the mean of the evaluated quarters (002 p5; 2025 model §4a).
+
+    Creates or refreshes year results that nobody has acquainted yet; quarters without a
+    result are left out and listed in `quarters`. Returns how many were formed or changed.
+    """
+    if actor is not None:
+        _require_hr(actor, body_id)
+    quarters: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    versions: dict[int, int] = {}
+    for servant_id, quarter, score, version_id in Result.objects.filter(
+        body_id=body_id, year=year, kind=kind, quarter__gt=0
+    ).values_list("servant_id", "quarter", "score", "version_id"):
+        quarters[servant_id][quarter] = score
+        versions[servant_id] = version_id
+    existing = {
+        r.servant_id: r
+        for r in Result.objects.select_for_update().filter(
+            body_id=body_id, year=year, kind=kind, quarter=0
+        )
+    }
+    bands_by_version: dict[int, list[scoring.BandRow]] = {}
+    created, changed = [], 0
+    for servant_id, by_quarter in quarters.items():
+        average = scoring.year_average({q: by_quarter.get(q) for q in (1, 2, 3, 4)})
+        if average.score is None:
+            continue
+        version_id = versions[servant_id]
+        if version_id not in bands_by_version:
+            bands_by_version[version_id] = _bands(MethodologyVersion.objects.get(pk=version_id))
+        band = scoring.band_for(average.score, bands_by_version[version_id])
+        current = existing.get(servant_id)
+        if current is None:
+            created.append(Result(
+                body_id=body_id, servant_id=servant_id, version_id=version_id, kind=kind, year=year,
+                quarter=0, original_score=average.score, score=average.score,
+                band=band.code if band else "", quarters=list(average.included),
+            ))  # fmt: skip
+        elif not current.acquainted and (
+            current.score != average.score or current.quarters != list(average.included)
+        ):
+            if current.score != average.score:
+                ResultChange.objects.create(
+                    result=current,
+                    score_from=current.score,
+                    score_to=average.score,
+                    source="recomputed",
+                )
+            current.score, current.band, current.quarters = (
+                average.score,
+                band.code if band else "",
+                list(average.included),
+            )
+            current.save(update_fields=["score", "band", "quarters"])
+            changed += 1
+    Result.objects.bulk_create(created, batch_size=1000)
+    body = StateBody.objects.get(pk=body_id)
+    audit(
+        actor=actor,
+        action="results.year_formed",
+        obj=body,
+        body=body,
+        data={"year": year, "created": len(created), "changed": changed},
+    )
+    return len(created) + changed
+
+
+@transaction.atomic
+def result_acknowledge(*, actor: Any, result_id: int) -> Result:
+    """The servant acknowledges a result (a year result has no sheet of its own)."""
+    result, roles = access.access_result(actor, result_id)
+    if result.task_id is not None:
+        task_transition(actor=actor, task_id=result.task_id, action="acknowledge")
+        result.refresh_from_db()
+        return result
+    if "evaluated" not in roles:
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    locked = Result.objects.select_for_update().get(pk=result.pk)
+    if locked.acquainted:
+        raise Conflict(
+            _("This result is already acknowledged."), code="invalid_state", field="state"
+        )
+    locked.acknowledged_at = timezone.now()
+    locked.save(update_fields=["acknowledged_at"])
+    audit(actor=actor, action="result.acknowledged", obj=locked, body=locked.body)
+    return locked

@@ -1,0 +1,351 @@
+"""Pages of the evaluation engine. Access through access.py; writes through services.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bagalau.core.errors import DomainError, NotFound
+from bagalau.core.models import User
+from bagalau.methodology.models import Band
+from bagalau.org import selectors as org_selectors
+from bagalau.org.models import Servant
+
+from . import access, forms, selectors, services
+from .models import Result, Schedule, ScheduleStatus, Task, TaskState
+from .rules.workflow import EVALUATED, EVALUATOR, HR
+from .services import SheetInput
+
+
+@login_required
+def schedules(request: HttpRequest, body_id: int) -> HttpResponse:
+    org_access = org_selectors.access_body(request.user, body_id)
+    roles = access.body_roles(request.user, body_id)
+    can_edit = access.is_hr(request.user, body_id, roles)
+    can_approve = request.user.is_superuser or "authorized_person" in roles
+    if not (can_edit or can_approve):
+        org_selectors.require_staff_reader(org_access)
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.schedule_create(
+                actor=request.user, body=org_access.body, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
+        else:
+            messages.success(
+                request, _("The schedule is drafted. The authorized person approves it.")
+            )
+            return redirect("evaluations:schedule", schedule_id=schedule.pk)
+    rows = (
+        Schedule.objects.filter(body=org_access.body)
+        .annotate(n=Count("tasks"))
+        .order_by("-year", "-quarter")
+    )
+    return render(
+        request,
+        "evaluations/schedules.html",
+        {"access": org_access, "body": org_access.body, "schedules": rows, "form": form,
+         "can_edit": can_edit, "can_approve": can_approve, "tab": "evaluations"},
+    )  # fmt: skip
+
+
+@login_required
+def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = access.access_schedule(request.user, schedule_id)
+    org_access = org_selectors.access_body(request.user, schedule.body_id)
+    roles = access.body_roles(request.user, schedule.body_id)
+    return render(
+        request,
+        "evaluations/schedule.html",
+        {
+            "schedule": schedule, "access": org_access, "body": schedule.body,
+            "tasks": selectors.schedule_tasks(schedule),
+            "can_edit": access.is_hr(request.user, schedule.body_id, roles),
+            "can_approve": schedule.status == ScheduleStatus.DRAFT
+            and (request.user.is_superuser or "authorized_person" in roles),
+            "tab": "evaluations",
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def schedule_approve(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    count = services.schedule_approve(actor=request.user, schedule_id=schedule_id)
+    messages.success(
+        request, _("The schedule is approved: %(count)s sheets created.") % {"count": count}
+    )
+    return redirect("evaluations:schedule", schedule_id=schedule_id)
+
+
+@login_required
+def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    schedule = access.access_schedule(request.user, schedule_id, edit=True)
+    org_access = org_selectors.access_body(request.user, schedule.body_id)
+    return render(
+        request,
+        "evaluations/progress.html",
+        {"schedule": schedule, "access": org_access, "body": schedule.body, "tab": "evaluations",
+         **selectors.progress(schedule)},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def year_results(request: HttpRequest, body_id: int) -> HttpResponse:
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Year: enter a year."))
+        return redirect("evaluations:schedules", body_id=body_id)
+    org_selectors.access_body(request.user, body_id, for_write=True)
+    count = services.year_results_form(actor=request.user, body_id=body_id, year=year)
+    messages.success(request, _("Year results formed or updated: %(count)s.") % {"count": count})
+    return redirect("evaluations:schedules", body_id=body_id)
+
+
+@login_required
+def my_sheets(request: HttpRequest) -> HttpResponse:
+    tasks = list(selectors.evaluator_tasks(request.user))
+    groups: dict[Schedule, list[Task]] = defaultdict(list)
+    for task in tasks:
+        groups[task.schedule].append(task)
+    return render(request, "evaluations/my_sheets.html", {"groups": dict(groups)})
+
+
+def _sheet_input(post: Any, task: Task, prefix: str = "") -> SheetInput:
+    scores, comments = {}, {}
+    for line in task.lines.all():
+        scores[line.code] = post.get(f"{prefix}score_{line.code}", "")
+        if f"{prefix}comment_{line.code}" in post:
+            comments[line.code] = post.get(f"{prefix}comment_{line.code}", "")
+    return SheetInput(scores, comments)
+
+
+def _revision(post: Any, prefix: str = "") -> int | None:
+    raw = post.get(f"{prefix}revision")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@login_required
+def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    """An evaluator fills the sheets of their people on one page (issue 3 item 8)."""
+    tasks = list(
+        selectors.evaluator_tasks(request.user)
+        .filter(schedule_id=schedule_id, kind="differentiation")
+        .prefetch_related("lines")
+    )
+    if not tasks:
+        # No sheets of yours here: strangers and colleagues alike get 404.
+        raise NotFound(access.MSG_NOT_FOUND, code="not_found")
+    errors: dict[int, dict[str, str]] = {}
+    posted: dict[int, SheetInput] = {}
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        saved = submitted = 0
+        for task in tasks:
+            prefix = f"t{task.pk}-"
+            if task.state not in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED):
+                continue
+            data = _sheet_input(request.POST, task, prefix)
+            if not any(str(v).strip() for v in data.scores.values()) and not any(
+                data.comments.values()
+            ):
+                continue
+            complete = all(str(v).strip() for v in data.scores.values())
+            action = "submit" if submit and complete else "save_draft"
+            try:
+                services.task_transition(
+                    actor=request.user,
+                    task_id=task.pk,
+                    action=action,
+                    revision=_revision(request.POST, prefix),
+                    sheet=data,
+                )
+            except DomainError as exc:
+                posted[task.pk] = data
+                errors[task.pk] = {e.field or "": e.text() for e in exc.errors} or {
+                    exc.field or "": exc.text()
+                }
+            else:
+                submitted += action == "submit"
+                saved += action == "save_draft"
+        if errors:
+            messages.error(
+                request,
+                _("Some sheets were not saved: see the marked rows. Your entries are kept."),
+            )
+        else:
+            messages.success(
+                request,
+                _("Saved: %(saved)s drafts, %(submitted)s submitted.")
+                % {"saved": saved, "submitted": submitted},
+            )
+            return redirect("evaluations:bulk", schedule_id=schedule_id)
+        tasks = list(
+            selectors.evaluator_tasks(request.user)
+            .filter(schedule_id=schedule_id, kind="differentiation")
+            .prefetch_related("lines")
+        )
+    rows: list[dict[str, Any]] = []
+    for task in tasks:
+        lines = list(task.lines.all())
+        typed = posted.get(task.pk)
+        cells = [
+            {
+                "line": line,
+                "value": typed.scores.get(line.code, "")
+                if typed
+                else ("" if line.score is None else line.score),
+                "error": errors.get(task.pk, {}).get(f"score_{line.code}", ""),
+            }
+            for line in lines
+        ]
+        rows.append(
+            {
+                "task": task,
+                "cells": cells,
+                "error": errors.get(task.pk, {}).get("", "")
+                or errors.get(task.pk, {}).get("revision", ""),
+            }
+        )
+    parameters = rows[0]["cells"] if rows else []
+    return render(
+        request,
+        "evaluations/bulk.html",
+        {
+            "schedule": tasks[0].schedule,
+            "rows": rows,
+            "parameters": [c["line"] for c in parameters],
+        },
+    )
+
+
+@login_required
+def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
+    task, roles = access.access_task(request.user, task_id)
+    result = Result.objects.filter(task=task).first()
+    error_fields: dict[str, str] = {}
+    posted: SheetInput | None = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        kwargs: dict[str, Any] = {
+            "revision": _revision(request.POST),
+            "reason": request.POST.get("reason", ""),
+        }
+        if action in ("save_draft", "submit"):
+            posted = _sheet_input(request.POST, task)
+            kwargs["sheet"] = posted
+        if action == "record_refusal":
+            kwargs["act"] = {
+                "date": request.POST.get("date", ""),
+                "signers": [request.POST.get(f"signer{i}", "") for i in (1, 2, 3)],
+                "note": request.POST.get("note", ""),
+            }
+        try:
+            services.task_transition(actor=request.user, task_id=task.pk, action=action, **kwargs)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            error_fields = {e.field or "": e.text() for e in exc.errors} or {
+                exc.field or "": exc.text()
+            }
+            messages.error(request, exc.text())
+        else:
+            messages.success(request, _("Done."))
+            return redirect("evaluations:sheet", task_id=task.pk)
+    lines = list(task.lines.all())
+    cells = [
+        {
+            "line": line,
+            "value": posted.scores.get(line.code, "")
+            if posted
+            else ("" if line.score is None else line.score),
+            "comment": posted.comments.get(line.code, line.comment) if posted else line.comment,
+            "error": error_fields.get(f"score_{line.code}", ""),
+        }
+        for line in lines
+    ]
+    band = None
+    if result is not None:
+        band = task.version.bands.filter(scale="score", code=result.band).first()
+    return render(
+        request,
+        "evaluations/sheet.html",
+        {
+            "task": task, "cells": cells, "result": result, "band": band,
+            "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
+            "editable": EVALUATOR in roles and task.state in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED),
+            "errors": error_fields,
+            "servants": Servant.objects.filter(body_id=task.body_id).exclude(pk=task.servant_id) if HR in roles else [],
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, task_id: int) -> HttpResponse:
+    task, roles = access.access_task(request.user, task_id)
+    evaluator = Servant.objects.filter(
+        pk=request.POST.get("evaluator") or 0, body_id=task.body_id
+    ).first()
+    if evaluator is None:
+        messages.error(request, _("Evaluator: choose a servant of the body."))
+        return redirect("evaluations:sheet", task_id=task.pk)
+    try:
+        services.task_reassign(
+            actor=request.user,
+            task_id=task.pk,
+            evaluator=evaluator,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("The evaluator is changed."))
+    return redirect("evaluations:sheet", task_id=task.pk)
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    results = list(selectors.servant_results(user))
+    tasks = (
+        Task.objects.filter(servant__user=user)
+        .exclude(state__in=[TaskState.ACQUAINTED])
+        .select_related("schedule", "evaluator")
+        .order_by("-schedule__year", "-schedule__quarter")
+    )
+    names = {
+        (b.version_id, b.code): b
+        for b in Band.objects.filter(version_id__in={r.version_id for r in results}, scale="score")
+    }
+    for result in results:
+        result.band_row = names.get((result.version_id, result.band))  # type: ignore[attr-defined]
+    return render(request, "evaluations/my_results.html", {"results": results, "tasks": tasks})
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, result_id: int) -> HttpResponse:
+    try:
+        services.result_acknowledge(actor=request.user, result_id=result_id)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("You have acknowledged the result."))
+    return redirect("evaluations:my_results")
