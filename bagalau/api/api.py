@@ -55,6 +55,7 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from bagalau.evaluations.api import router as evaluations_router
     from bagalau.methodology.api import router as catalog_router
     from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
@@ -63,6 +64,7 @@ def _mount() -> None:
     api.add_router("/calendar", calendar_router, tags=["calendar"])
     api.add_router("/catalog", catalog_router, tags=["catalog"])
     api.add_router("/notifications", notifications_router, tags=["notifications"])
+    api.add_router("/evaluations", evaluations_router, tags=["evaluations"])
     api.add_router("/", org_router, tags=["org"])
 
 

@@ -281,6 +281,10 @@ def build_2023(builder: DemoBuilder) -> StateBody:
         ("newcomer", "servant appointed mid-year"),
     ):
         builder.logins.append(Login(username, what, body.name_en))
+    # HR has drafted the Q1 2026 schedule: the authorized person approves it (002 p11).
+    from bagalau.evaluations import services as evaluation_services
+
+    evaluation_services.schedule_create(actor=users["hr"], body=body, year=2026, quarter=1)
     return body
 
 

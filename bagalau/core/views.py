@@ -19,10 +19,11 @@ from bagalau.org.selectors import bodies_for_user
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: what the user must do now, by role, and their bodies."""
+    from bagalau.evaluations.selectors import dashboard
+
     bodies = list(bodies_for_user(request.user))
-    if len(bodies) == 1:
-        return redirect("org:body", body_id=bodies[0].pk)
-    return render(request, "core/home.html", {"bodies": bodies})
+    return render(request, "core/home.html", {"bodies": bodies, **dashboard(request.user)})
 
 
 class LoginView(auth_views.LoginView):

@@ -157,3 +157,53 @@ def progress(schedule: Schedule) -> dict[str, Any]:
         "excluded": excluded,
         "bands": bands,
     }
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    """What each role must do now (issue 3 item 8), in a bounded number of queries."""
+    from bagalau.org.models import HR_ROLES, Role, RoleAssignment
+
+    roles = list(RoleAssignment.objects.filter(user=user).values_list("body_id", "role"))
+    hr_bodies = {b for b, r in roles if r in HR_ROLES}
+    authorized_bodies = {b for b, r in roles if r == Role.AUTHORIZED_PERSON}
+    to_approve = list(
+        Schedule.objects.filter(body_id__in=authorized_bodies, status="draft").select_related(
+            "body"
+        )
+    )
+    rows = (
+        Task.objects.filter(evaluator__user=user, state__in=("pending", "draft", "returned"))
+        .values("schedule_id", "schedule__year", "schedule__quarter", "schedule__period_kind")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue=True)))
+        .order_by("schedule__year", "schedule__quarter")
+    )
+    evaluator: list[dict[str, Any]] = [
+        {
+            **row,
+            "title": Schedule(
+                year=row["schedule__year"],
+                quarter=row["schedule__quarter"],
+                period_kind=row["schedule__period_kind"],
+            ).title,
+        }
+        for row in rows
+    ]
+    unacknowledged = Result.objects.filter(
+        servant__user=user, acknowledged_at__isnull=True, refused_at__isnull=True
+    ).count()
+    hr_schedules = list(
+        Schedule.objects.filter(body_id__in=hr_bodies)
+        .select_related("body")
+        .annotate(
+            n=Count("tasks"),
+            done=Count("tasks", filter=Q(tasks__state__in=("submitted", "acquainted"))),
+            overdue=Count("tasks", filter=Q(tasks__overdue=True)),
+        )
+        .order_by("-year", "-quarter")[:6]
+    )
+    return {
+        "to_approve": to_approve,
+        "evaluator": evaluator,
+        "unacknowledged": unacknowledged,
+        "hr_schedules": hr_schedules,
+    }

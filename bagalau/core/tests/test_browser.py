@@ -115,7 +115,10 @@ def test_hr_officer_browses_staff_in_kazakh_and_switches_to_russian(
         servant_ru = world.servant.full_name
 
     log_in(page, live_server.url, "hrofficer")
+    # The dashboard lists the user's bodies; open this one.
+    expect(page.locator("#dashboard")).to_be_visible()
     body_url = reverse("org:body", args=[body.pk])
+    page.click(f'main a[href="{body_url}"]')
     expect(page).to_have_url(live_server.url + body_url)
     assert html_lang(page) == "kk"
 

@@ -1,0 +1,267 @@
+"""/api/v1/evaluations: schedules, tasks, sheets, results, acknowledgement.
+
+The same access rules and validation messages as the pages: strangers 404, others 403,
+bad scores 400 naming the field, a stale revision or a wrong state 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal, cast
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from bagalau.core.models import User
+from bagalau.org import selectors as org_selectors
+from bagalau.org.api import PageParams, paginate
+
+from . import access, selectors, services
+from .models import Result, Schedule, Task
+from .services import SheetInput
+
+router = Router()
+
+
+class ScheduleIn(Schema):
+    year: int = Field(..., ge=2018, le=2100)
+    quarter: int = Field(..., ge=0, le=4, description="1-4, or 0 for the whole year")
+    note: str = Field("", max_length=2000)
+
+
+class ScheduleOut(Schema):
+    id: int
+    body_id: int
+    version_id: int
+    period_kind: str
+    year: int
+    quarter: int
+    start: date
+    end: date
+    status: str
+    approved_at: datetime | None
+
+
+class SchedulePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ScheduleOut]
+
+
+class TaskOut(Schema):
+    id: int
+    schedule_id: int
+    servant_id: int
+    kind: str
+    participation: str
+    reason: str
+    evaluator_id: int | None
+    state: str
+    due_date: date | None
+    late: bool
+    overdue: bool
+    revision: int
+
+
+class TaskPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[TaskOut]
+
+
+class LineOut(Schema):
+    code: str
+    name: str
+    score: Decimal | None
+    comment: str
+
+
+class SheetOut(TaskOut):
+    score: Decimal | None
+    lines: list[LineOut]
+
+
+class SheetIn(Schema):
+    revision: int | None = Field(None, description="The revision you read; a stale one gets 409")
+    scores: dict[str, str | float | None] = Field(default_factory=dict)
+    comments: dict[str, str] = Field(default_factory=dict)
+
+
+class ActIn(Schema):
+    date: date
+    signers: list[str] = Field(..., min_length=3, max_length=3)
+    note: str = ""
+
+
+class ActionIn(Schema):
+    revision: int | None = None
+    reason: str = Field("", max_length=2000)
+    act: ActIn | None = None
+
+
+class ResultOut(Schema):
+    id: int
+    servant_id: int
+    kind: str
+    year: int
+    quarter: int
+    original_score: Decimal
+    score: Decimal
+    band: str
+    quarters: list[int]
+    acquaintance_due: date | None
+    acknowledged_at: datetime | None
+    refused_at: datetime | None
+
+
+class ResultPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ResultOut]
+
+
+def _sheet(task: Task) -> dict[str, Any]:
+    data = TaskOut.model_validate(task, from_attributes=True).model_dump()
+    data["score"] = task.score
+    data["lines"] = [
+        {"code": line.code, "name": line.name, "score": line.score, "comment": line.comment}
+        for line in task.lines.all()
+    ]
+    return data
+
+
+@router.get("/bodies/{body_id}/schedules", response=SchedulePage, summary="Schedules of a body")
+def list_schedules(request: HttpRequest, body_id: int, params: Query[PageParams]) -> dict[str, Any]:
+    org_access = org_selectors.access_body(request.user, body_id)
+    roles = access.body_roles(request.user, body_id)
+    if not (access.is_hr(request.user, body_id, roles) or "authorized_person" in roles):
+        org_selectors.require_staff_reader(org_access)
+    meta, items = paginate(
+        Schedule.objects.filter(body_id=body_id).order_by("-year", "-quarter"), params
+    )
+    return {**meta, "items": items}
+
+
+@router.post(
+    "/bodies/{body_id}/schedules", response={201: ScheduleOut}, summary="HR drafts a schedule"
+)
+def create_schedule(request: HttpRequest, body_id: int, payload: ScheduleIn) -> Status:
+    org_access = org_selectors.access_body(request.user, body_id)
+    schedule = services.schedule_create(actor=request.user, body=org_access.body, **payload.dict())
+    return Status(201, schedule)
+
+
+@router.get("/schedules/{schedule_id}", response=ScheduleOut)
+def get_schedule(request: HttpRequest, schedule_id: int) -> Schedule:
+    return access.access_schedule(request.user, schedule_id)
+
+
+@router.post(
+    "/schedules/{schedule_id}/approve",
+    response=ScheduleOut,
+    summary="The authorized person approves",
+)
+def approve_schedule(request: HttpRequest, schedule_id: int) -> Schedule:
+    services.schedule_approve(actor=request.user, schedule_id=schedule_id)
+    return Schedule.objects.get(pk=schedule_id)
+
+
+@router.get(
+    "/schedules/{schedule_id}/tasks",
+    response=TaskPage,
+    summary="Every sheet of a schedule (no scores)",
+)
+def list_schedule_tasks(
+    request: HttpRequest, schedule_id: int, params: Query[PageParams]
+) -> dict[str, Any]:
+    schedule = access.access_schedule(request.user, schedule_id)
+    meta, items = paginate(selectors.schedule_tasks(schedule), params)
+    return {**meta, "items": items}
+
+
+@router.get(
+    "/tasks", response=TaskPage, summary="My sheets: to fill (evaluator) or about me (evaluated)"
+)
+def my_tasks(
+    request: HttpRequest,
+    params: Query[PageParams],
+    role: Literal["evaluator", "evaluated"] = "evaluator",
+) -> dict[str, Any]:
+    if role == "evaluator":
+        qs = selectors.evaluator_tasks(request.user)
+    else:
+        qs = Task.objects.filter(servant__user=cast(User, request.user)).order_by(
+            "-schedule__year", "-schedule__quarter", "id"
+        )
+    meta, items = paginate(qs, params)
+    return {**meta, "items": items}
+
+
+@router.get("/tasks/{task_id}", response=SheetOut, summary="A sheet with its lines")
+def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    task, _roles = access.access_task(request.user, task_id)
+    return _sheet(task)
+
+
+@router.put("/tasks/{task_id}/sheet", response=SheetOut, summary="Save a draft of the sheet")
+def save_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str, Any]:
+    task = services.task_transition(
+        actor=request.user, task_id=task_id, action="save_draft", revision=payload.revision,
+        sheet=SheetInput(payload.scores, payload.comments),
+    )  # fmt: skip
+    return _sheet(task)
+
+
+@router.post(
+    "/tasks/{task_id}/submit", response=SheetOut, summary="Submit the sheet (every line scored)"
+)
+def submit_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str, Any]:
+    task = services.task_transition(
+        actor=request.user, task_id=task_id, action="submit", revision=payload.revision,
+        sheet=SheetInput(payload.scores, payload.comments),
+    )  # fmt: skip
+    return _sheet(task)
+
+
+@router.post(
+    "/tasks/{task_id}/{action}",
+    response=SheetOut,
+    summary="return, reopen (HR, reason), acknowledge (the servant), record_refusal (HR, act)",
+)
+def act_on_task(
+    request: HttpRequest,
+    task_id: int,
+    action: Literal["return", "reopen", "acknowledge", "record_refusal"],
+    payload: ActionIn,
+) -> dict[str, Any]:
+    act = payload.act.dict() if payload.act else None
+    if act:
+        act["date"] = act["date"].isoformat()
+    task = services.task_transition(
+        actor=request.user, task_id=task_id, action=action, revision=payload.revision,
+        reason=payload.reason, act=act,
+    )  # fmt: skip
+    return _sheet(task)
+
+
+@router.get("/results", response=ResultPage, summary="My results by quarter and year")
+def my_results(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    meta, items = paginate(selectors.servant_results(request.user), params)
+    return {**meta, "items": items}
+
+
+@router.get("/results/{result_id}", response=ResultOut)
+def get_result(request: HttpRequest, result_id: int) -> Result:
+    result, _roles = access.access_result(request.user, result_id)
+    return result
+
+
+@router.post(
+    "/results/{result_id}/acknowledge", response=ResultOut, summary="Acknowledge a result (002 p12)"
+)
+def acknowledge_result(request: HttpRequest, result_id: int) -> Result:
+    return services.result_acknowledge(actor=request.user, result_id=result_id)

@@ -1,0 +1,26 @@
+"""The home dashboard by role (issue 3 item 8)."""
+
+import pytest
+import time_machine
+
+from bagalau.evaluations import services
+
+pytestmark = pytest.mark.django_db
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_each_role_sees_what_to_do(body2023, django_assert_max_num_queries):
+    w = body2023
+    schedule = services.schedule_create(actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1)
+    page = w.client("authorized").get("/")
+    assert [s.pk for s in page.context["to_approve"]] == [schedule.pk]
+    services.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
+    assert w.client("authorized").get("/").context["to_approve"] == []
+    head = w.client("heada").get("/").context["evaluator"]
+    assert head[0]["n"] == 2 and head[0]["schedule_id"] == schedule.pk
+    hr = w.client("hrofficer").get("/").context["hr_schedules"]
+    assert hr[0].n == schedule.tasks.count()
+    assert w.client("otherhr").get("/").context["hr_schedules"] == []
+    client = w.client("hrofficer")
+    with django_assert_max_num_queries(14):
+        client.get("/")
