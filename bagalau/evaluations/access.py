@@ -75,6 +75,11 @@ def access_result(user: Any, result_id: int) -> tuple[Result, set[str]]:
             roles.add(EVALUATED)
         if result.task and result.task.evaluator and result.task.evaluator.user_id == user.pk:
             roles.add(EVALUATOR)
+        elif result.task is None and Task.objects.filter(
+            servant_id=result.servant_id, schedule__year=result.year, kind=result.kind,
+            evaluator__user=user,
+        ).exists():  # fmt: skip
+            roles.add(EVALUATOR)  # a year result: whoever evaluated its quarters (002 p21)
         if is_hr(user, result.body_id):
             roles.add(HR)
     if not roles:

@@ -94,6 +94,8 @@ class EvaluatorSource(models.TextChoices):
     STRUCTURE = "structure", _("by the structure")
     OVERRIDE = "override", _("explicit on the appointment")
     ASSIGNED = "assigned", _("assigned by HR")
+    ACTING = "acting", _("acting for the absent evaluator")
+    CHIEF_OF_STAFF = "chief_of_staff", _("the chief of staff, by the first head's decision")
     NONE = "none", _("none found")
 
 

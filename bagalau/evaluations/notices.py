@@ -92,6 +92,11 @@ def result_ready(result_id: int) -> None:
     )
 
 
+def results_ready(result_ids: list[int]) -> None:
+    for result_id in result_ids:
+        result_ready(result_id)
+
+
 def sheet_returned(task_id: int, reason: str) -> None:
     from .models import Task
 

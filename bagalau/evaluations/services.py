@@ -23,7 +23,14 @@ from bagalau.core.errors import Conflict, DomainError, FieldError, PermissionDen
 from bagalau.core.models import audit
 from bagalau.methodology import selectors as methodology_selectors
 from bagalau.methodology.models import Audience, MethodologyVersion, VersionKind
-from bagalau.org.models import Absence, Appointment, EndReason, Servant, StateBody
+from bagalau.org.models import (
+    Absence,
+    ActingAssignment,
+    Appointment,
+    EndReason,
+    Servant,
+    StateBody,
+)
 from bagalau.org.selectors import OrgSnapshot
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
@@ -142,6 +149,7 @@ class _Plan:
     parameters: list[Any]
     appointments: dict[int, Appointment] = field(default_factory=dict)
     absences: dict[int, list[eligibility_rules.Away]] = field(default_factory=dict)
+    acting: dict[int, list[tuple[date, date, int]]] = field(default_factory=dict)
     snapshots: dict[date, OrgSnapshot] = field(default_factory=dict)
     calendar: workday_rules.Calendar = field(default_factory=workday_rules.Calendar)
 
@@ -172,13 +180,19 @@ def _plan(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> _Plan
         rows = rows.filter(servant_id__in=list(servant_ids))
     for appointment in rows:
         plan.appointments[appointment.servant_id] = appointment  # the latest in the period wins
+    # Every absence in the body: the evaluated people's and their evaluators'.
     for absence in Absence.objects.filter(
-        servant_id__in=list(plan.appointments), end_date__gte=schedule.start,
+        servant__body_id=schedule.body_id, end_date__gte=schedule.start,
         start_date__lte=schedule.end + timedelta(days=400),
     ):  # fmt: skip
         plan.absences.setdefault(absence.servant_id, []).append(
             eligibility_rules.Away(absence.start_date, absence.end_date, absence.kind)
         )
+    for position_id, start, end, servant_id in ActingAssignment.objects.filter(
+        position__body_id=schedule.body_id, end_date__gte=schedule.start,
+        start_date__lte=schedule.end + timedelta(days=400),
+    ).values_list("position_id", "start_date", "end_date", "servant_id"):  # fmt: skip
+        plan.acting.setdefault(position_id, []).append((start, end, servant_id))
     plan.calendar = workday_services.calendar_for(
         schedule.body_id, schedule.start - timedelta(days=31), schedule.end + timedelta(days=800)
     )
@@ -230,14 +244,7 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         params=params,
         add_working_days=plan.add_working_days,
     )
-    day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
-    evaluator_id = plan.snapshot(day).supervisor_of(appointment.servant_id)
-    if evaluator_id is None:
-        source = EvaluatorSource.NONE
-    elif appointment.supervisor_override_id:
-        source = EvaluatorSource.OVERRIDE
-    else:
-        source = EvaluatorSource.STRUCTURE
+    evaluator_id, source = _evaluator(plan, appointment, due)
     participation = PARTICIPATION_OF[outcome.status]
     return {
         "participation": participation,
@@ -251,6 +258,44 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         if participation == Participation.NOT_EVALUATED
         else TaskState.PENDING,
     }
+
+
+def _evaluator(plan: _Plan, appointment: Appointment, due: date | None) -> tuple[int | None, str]:
+    """Who evaluates, by the version's rules (002 p30; 2025 model, methodology.md §4a).
+
+    The direct supervisor by the structure (or the appointment's explicit override). With
+    the 2025 options: the chief of staff for the first head's direct subordinates when the
+    first head so decides, and the acting person when the evaluator is away on the due date.
+    """
+    schedule, version, body = plan.schedule, plan.schedule.version, plan.schedule.body
+    day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
+    snapshot = plan.snapshot(day)
+    servant_id = appointment.servant_id
+    evaluator_id = snapshot.supervisor_of(servant_id)
+    if evaluator_id is None:
+        return None, EvaluatorSource.NONE
+    source = (
+        EvaluatorSource.OVERRIDE
+        if appointment.supervisor_override_id
+        else EvaluatorSource.STRUCTURE
+    )
+    if (
+        version.chief_of_staff_option
+        and body.chief_of_staff_evaluates
+        and body.chief_of_staff_position_id
+    ):
+        chief = snapshot.holders.get(body.chief_of_staff_position_id)
+        first_head = snapshot.chain_of(servant_id).first_head_id
+        if chief and chief != servant_id and evaluator_id == first_head:
+            evaluator_id, source = chief, EvaluatorSource.CHIEF_OF_STAFF
+    if version.acting_evaluator and due is not None:
+        away = any(a.start <= due <= a.end for a in plan.absences.get(evaluator_id, []))
+        position = snapshot.current.get(evaluator_id, (None, None))[0]
+        if away and position is not None:
+            for start, end, acting_id in plan.acting.get(position, []):
+                if start <= due <= end and acting_id != servant_id:
+                    return acting_id, EvaluatorSource.ACTING
+    return evaluator_id, source
 
 
 def _lines_for(task: Task, plan: _Plan) -> list[SheetLine]:
@@ -527,6 +572,10 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "diffe
     }
     bands_by_version: dict[int, list[scoring.BandRow]] = {}
     created, changed = [], 0
+    today = _today()
+    calendar = workday_services.calendar_for(body_id, today, today + timedelta(days=60))
+    # 002 p12: the servant is acquainted within two working days of the result.
+    acquaintance_due = workday_rules.add_working_days(today, 2, calendar)
     for servant_id, by_quarter in quarters.items():
         average = scoring.year_average({q: by_quarter.get(q) for q in (1, 2, 3, 4)})
         if average.score is None:
@@ -541,6 +590,7 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "diffe
                 body_id=body_id, servant_id=servant_id, version_id=version_id, kind=kind, year=year,
                 quarter=0, original_score=average.score, score=average.score,
                 band=band.code if band else "", quarters=list(average.included),
+                acquaintance_due=acquaintance_due,
             ))  # fmt: skip
         elif not current.acquainted and (
             current.score != average.score or current.quarters != list(average.included)
@@ -557,9 +607,17 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "diffe
                 band.code if band else "",
                 list(average.included),
             )
-            current.save(update_fields=["score", "band", "quarters"])
+            current.acquaintance_due = acquaintance_due
+            current.save(update_fields=["score", "band", "quarters", "acquaintance_due"])
             changed += 1
     Result.objects.bulk_create(created, batch_size=1000)
+    new_ids = list(
+        Result.objects.filter(
+            body_id=body_id, year=year, kind=kind, quarter=0,
+            servant_id__in=[r.servant_id for r in created],
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    transaction.on_commit(lambda: notices.results_ready(new_ids))
     body = StateBody.objects.get(pk=body_id)
     audit(
         actor=actor,

@@ -166,6 +166,12 @@ class MethodologyVersion(models.Model):
     final_grade_automatic = models.BooleanField(
         _("year grade formed automatically as the mean of the quarters"), default=False
     )
+    acting_evaluator = models.BooleanField(
+        _("an acting evaluator evaluates when the evaluator is absent"), default=False
+    )
+    chief_of_staff_option = models.BooleanField(
+        _("the chief of staff may evaluate the first head's direct subordinates"), default=False
+    )
     respondents_min = models.PositiveSmallIntegerField(
         _("fewest 360 respondents"), null=True, blank=True
     )

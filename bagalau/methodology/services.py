@@ -142,6 +142,8 @@ VERSION_FIELDS = (
     "final_grade_automatic",
     "respondents_min",
     "respondents_max",
+    "acting_evaluator",
+    "chief_of_staff_option",
 )
 
 

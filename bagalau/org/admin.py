@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Absence, Appointment, Position, RoleAssignment, Servant, StateBody, Unit
+from .models import (
+    Absence,
+    ActingAssignment,
+    Appointment,
+    Position,
+    RoleAssignment,
+    Servant,
+    StateBody,
+    Unit,
+)
 
 
 @admin.register(StateBody)
@@ -48,3 +57,9 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ("body", "user", "role")
     list_filter = ("role", "body")
     raw_id_fields = ("user",)
+
+
+@admin.register(ActingAssignment)
+class ActingAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("position", "servant", "start_date", "end_date", "order")
+    raw_id_fields = ("position", "servant")

@@ -18,13 +18,28 @@ class DateInput(forms.DateInput):
 class BodyForm(forms.ModelForm):
     class Meta:
         model = StateBody
-        fields = ["name_kk", "name_ru", "name_en", "bin", "hr_unit", "strategic_planning_unit"]
+        fields = [
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "bin",
+            "hr_unit",
+            "strategic_planning_unit",
+            "chief_of_staff_position",
+            "chief_of_staff_evaluates",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(body=self.instance) if self.instance.pk else Unit.objects.none()
         self.fields["hr_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["strategic_planning_unit"].queryset = units  # type: ignore[attr-defined]
+        positions = (
+            Position.objects.filter(body=self.instance)
+            if self.instance.pk
+            else Position.objects.none()
+        )
+        self.fields["chief_of_staff_position"].queryset = positions  # type: ignore[attr-defined]
 
 
 class UnitForm(forms.ModelForm):
@@ -124,6 +139,21 @@ class AbsenceForm(forms.ModelForm):
         model = Absence
         fields = ["kind", "start_date", "end_date", "note"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class ActingForm(forms.Form):
+    position = forms.ModelChoiceField(
+        label=_("acting for the position"), queryset=Position.objects.none()
+    )
+    start_date = forms.DateField(label=_("from"), widget=DateInput())
+    end_date = forms.DateField(label=_("to"), widget=DateInput())
+    order = forms.CharField(label=_("order"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = Position.objects.filter(  # type: ignore[attr-defined]
+            body=body, is_head=True
+        ).select_related("unit")
 
 
 class RoleForm(forms.Form):

@@ -44,6 +44,19 @@ class StateBody(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    chief_of_staff_position = models.ForeignKey(
+        "org.Position",
+        verbose_name=_("chief of staff (position)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chief_of_staff_evaluates = models.BooleanField(
+        _("the chief of staff evaluates the first head's direct subordinates"),
+        default=False,
+        help_text=_("By the first head's decision (2025 model)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,6 +238,33 @@ class Appointment(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class ActingAssignment(models.Model):
+    """Міндетін атқарушы: someone stands in for the holder of a position for a time."""
+
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.CASCADE, related_name="acting"
+    )
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("acting"), on_delete=models.CASCADE, related_name="acting_for"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    order = models.CharField(_("order"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("acting assignment")
+        verbose_name_plural = _("acting assignments")
+        ordering = ["position_id", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="acting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.servant_id} acts for {self.position_id} {self.start_date}–{self.end_date}"
 
 
 class AbsenceKind(models.TextChoices):

@@ -250,7 +250,8 @@ def servant_detail(servant: Servant) -> dict[str, Any]:
         )
     )
     absences = list(Absence.objects.filter(servant=servant).order_by("-start_date"))
-    return {"appointments": appointments, "absences": absences}
+    acting = list(servant.acting_for.select_related("position__unit").order_by("-start_date"))
+    return {"appointments": appointments, "absences": absences, "acting": acting}
 
 
 def unit_tree(body_id: int) -> list[tuple[Unit, int]]:

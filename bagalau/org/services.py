@@ -15,6 +15,7 @@ from bagalau.core.models import audit
 from . import rules
 from .models import (
     Absence,
+    ActingAssignment,
     Appointment,
     EndReason,
     Position,
@@ -62,6 +63,11 @@ def body_save(*, actor: Any, body: StateBody | None = None, **fields: Any) -> St
         unit = getattr(target, unit_field)
         if unit is not None and target.pk and unit.body_id != target.pk:
             raise DomainError(MSG_UNIT_OTHER_BODY, code="unit_other_body", field=unit_field)
+    chief = target.chief_of_staff_position
+    if chief is not None and target.pk and chief.body_id != target.pk:
+        raise DomainError(
+            MSG_OTHER_BODY, code="position_other_body", field="chief_of_staff_position"
+        )
     try:
         with transaction.atomic():
             target.save()
@@ -280,6 +286,52 @@ def servant_transfer(
         start_date=start_date,
         probation_end=probation_end,
     )
+
+
+# --- acting ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acting_assign(
+    *,
+    actor: Any,
+    servant: Servant,
+    position: Position,
+    start_date: date,
+    end_date: date,
+    order: str = "",
+) -> ActingAssignment:
+    """Міндетін атқарушы: the servant stands in for the holder of `position` for a time."""
+    if end_date < start_date:
+        raise DomainError(MSG_END_BEFORE_START, code="end_before_start", field="end_date")
+    if position.body_id != servant.body_id:
+        raise DomainError(MSG_OTHER_BODY, code="position_other_body", field="position")
+    if ActingAssignment.objects.filter(
+        position=position, start_date__lte=end_date, end_date__gte=start_date
+    ).exists():
+        raise DomainError(
+            _("Someone already acts for this position during these dates."),
+            code="acting_overlap",
+            field="start_date",
+        )
+    acting = ActingAssignment.objects.create(
+        position=position, servant=servant, start_date=start_date, end_date=end_date, order=order
+    )
+    staff_changed_on_commit(
+        servant.body_id, list(servant.body.servants.values_list("pk", flat=True))
+    )
+    audit(
+        actor=actor,
+        action="acting.assigned",
+        obj=acting,
+        body=servant.body,
+        data={
+            "position": position.code,
+            "start": start_date.isoformat(),
+            "end": end_date.isoformat(),
+        },
+    )
+    return acting
 
 
 # --- absences ----------------------------------------------------------------------------------

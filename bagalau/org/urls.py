@@ -23,6 +23,7 @@ urlpatterns = [
     path("servants/<int:servant_id>/appoint/", views.appointment_create, name="appoint"),
     path("servants/<int:servant_id>/transfer/", views.servant_transfer, name="transfer"),
     path("servants/<int:servant_id>/absences/new/", views.absence_create, name="absence_new"),
+    path("servants/<int:servant_id>/acting/new/", views.acting_create, name="acting_new"),
     path("appointments/<int:appointment_id>/end/", views.appointment_end, name="appointment_end"),
     path("absences/<int:absence_id>/delete/", views.absence_delete, name="absence_delete"),
 ]

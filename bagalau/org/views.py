@@ -396,6 +396,32 @@ def absence_create(request: HttpRequest, servant_id: int) -> HttpResponse:
 
 
 @login_required
+def acting_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    access, servant = _servant_for_write(request, servant_id)
+    form = forms.ActingForm(request.POST or None, body=access.body)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form, services.acting_assign, actor=request.user, servant=servant, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("The acting assignment is recorded."))
+        return redirect("org:servant", servant_id=servant.pk)
+    return _page(
+        request,
+        "org/form.html",
+        {
+            "form": form,
+            "body": access.body,
+            "access": access,
+            "title": _("Acting for a head"),
+            "servant": servant,
+        },
+    )
+
+
+@login_required
 @require_POST
 def absence_delete(request: HttpRequest, absence_id: int) -> HttpResponse:
     absence = get_object_or_404(Absence, pk=absence_id)

@@ -127,7 +127,7 @@ def eligibility(
     if away is not None:
         if not params.defer_when_absent:
             return Eligibility(Status.WITHOUT_PARTICIPATION, Reason.ABSENT)
-        back = _first_day_back(away, absences)
+        back = _first_day_back(away, absences, add_working_days)
         return Eligibility(
             Status.DEFERRED,
             Reason.ABSENT,
@@ -137,14 +137,22 @@ def eligibility(
     return Eligibility(Status.EVALUATED)
 
 
-def _first_day_back(away: Away, absences: Sequence[Away]) -> date:
-    """The day after the absence, following back-to-back absences (leave then sick leave)."""
+def _first_day_back(
+    away: Away, absences: Sequence[Away], add_working_days: Callable[[date, int], date]
+) -> date:
+    """The first working day back at work (002 p6: "жұмысқа шыққаннан кейін").
+
+    A leave ending on a Friday brings the servant back on Monday; back-to-back absences
+    (leave, then sick leave from the next working day) are followed to the last one.
+    """
     end = away.end
+    back = add_working_days(end, 1)
     changed = True
     while changed:
         changed = False
         for other in absences:
-            if other.start <= end + timedelta(days=1) <= other.end:
+            if other.start <= back <= other.end and other.end > end:
                 end = other.end
+                back = add_working_days(end, 1)
                 changed = True
-    return end + timedelta(days=1)
+    return back

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @time_machine.travel("2026-04-03 10:00 +05:00")
 def test_each_role_sees_what_to_do(body2023, django_assert_max_num_queries):
     w = body2023
-    schedule = services.schedule_create(actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1)
+    schedule = services.schedule_create(
+        actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+    )
     page = w.client("authorized").get("/")
     assert [s.pk for s in page.context["to_approve"]] == [schedule.pk]
     services.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)

@@ -108,24 +108,35 @@ def test_absent_for_differentiation_is_evaluated_without_participation():
 
 def test_absent_for_kpis_is_deferred_five_working_days_after_return():
     # 002 p6 (KPIs), 001 p4: within five working days after returning to work.
-    leave = Away(date(2026, 4, 1), date(2026, 4, 24), "annual_leave")  # back Sat 25 → Mon 27
+    leave = Away(date(2026, 4, 1), date(2026, 4, 24), "annual_leave")  # ends Friday
     result = check(Stint(date(2020, 1, 1)), Q1, on=date(2026, 4, 10), params=KPI, absences=[leave])
     assert result.status == Status.DEFERRED
-    assert result.returns_on == date(2026, 4, 25)
-    assert result.due == date(2026, 5, 1)  # five weekdays after 25 April: 27, 28, 29, 30, 1
+    assert result.returns_on == date(2026, 4, 27)  # back at work on Monday
+    assert result.due == date(2026, 5, 4)  # five weekdays after it: 28, 29, 30, 1, 4
 
 
 def test_a_leave_ending_on_the_evaluation_day_still_counts_as_absent():
     leave = Away(date(2026, 4, 1), date(2026, 4, 10))
     result = check(Stint(date(2020, 1, 1)), Q1, on=date(2026, 4, 10), params=KPI, absences=[leave])
     assert result.status == Status.DEFERRED
-    assert result.due == weekdays_only(date(2026, 4, 11), 5)
+    assert result.returns_on == date(2026, 4, 13)  # 10 April is a Friday
+    assert result.due == weekdays_only(date(2026, 4, 13), 5)
 
 
 def test_a_leave_ending_the_day_before_does_not_defer():
     leave = Away(date(2026, 4, 1), date(2026, 4, 9))
     result = check(Stint(date(2020, 1, 1)), Q1, on=date(2026, 4, 10), params=KPI, absences=[leave])
     assert result.status == Status.EVALUATED
+
+
+def test_absences_separated_by_a_weekend_are_chained():
+    # Leave to Friday, sick leave from Monday: back only after the sick leave.
+    absences = [
+        Away(date(2026, 4, 1), date(2026, 4, 10)),
+        Away(date(2026, 4, 13), date(2026, 4, 15)),
+    ]
+    result = check(Stint(date(2020, 1, 1)), Q1, on=date(2026, 4, 10), params=KPI, absences=absences)
+    assert result.returns_on == date(2026, 4, 16)
 
 
 def test_back_to_back_absences_defer_to_the_end_of_the_last():

@@ -251,3 +251,42 @@ class TestForms:
             f"/bodies/{world.body.pk}/roles/", {"username": "nobody", "role": "hr_officer"}
         )
         assert response.context["form"].errors["username"]
+
+
+class TestActing:
+    def test_hr_records_an_acting_head_and_others_cannot(self, world):
+        head_post = world.head_a.appointments.get().position
+        url = f"/bodies/servants/{world.colleague_a.pk}/acting/new/"
+        data = {
+            "position": head_post.pk,
+            "start_date": "2026-04-13",
+            "end_date": "2026-04-30",
+            "order": "№ 12-ж",
+        }
+        assert world.client("servant").post(url, data).status_code in (403, 404)
+        assert world.client("otherhr").post(url, data).status_code == 404
+        assert world.client("hrofficer").post(url, data).status_code == 302
+        acting = world.colleague_a.acting_for.get()
+        assert (acting.position, acting.order) == (head_post, "№ 12-ж")
+        assert AuditEvent.objects.filter(action="acting.assigned").exists()
+        page = world.client("hrofficer").get(f"/bodies/servants/{world.colleague_a.pk}/")
+        assert page.context["acting"] == [acting]
+
+    def test_two_people_cannot_act_for_one_position_at_once(self, world):
+        head_post = world.head_a.appointments.get().position
+        services.acting_assign(
+            actor=None,
+            servant=world.colleague_a,
+            position=head_post,
+            start_date=date(2026, 4, 13),
+            end_date=date(2026, 4, 30),
+        )
+        with pytest.raises(DomainError) as err:
+            services.acting_assign(
+                actor=None,
+                servant=world.servant,
+                position=head_post,
+                start_date=date(2026, 4, 20),
+                end_date=date(2026, 5, 5),
+            )
+        assert err.value.field == "start_date"

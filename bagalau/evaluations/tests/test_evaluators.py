@@ -1,0 +1,99 @@
+"""Who evaluates, by the version (002 p30; 2025 model: acting evaluator, chief of staff)."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from bagalau.core.tests.factories import AppointmentFactory, PositionFactory, ServantFactory
+from bagalau.evaluations import services
+from bagalau.evaluations.models import EvaluatorSource, Task
+from bagalau.org import services as org_services
+from bagalau.org.models import ActingAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(w, year=2026, quarter=1):
+    schedule = services.schedule_create(
+        actor=w.users["hrofficer"], body=w.body, year=year, quarter=quarter
+    )
+    services.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
+    return schedule
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_head_of_the_unit_evaluates_and_heads_by_the_first_head(body2025):
+    # 002 p30; 2025 model: everyone on differentiation, heads evaluated by their supervisor.
+    w = body2025
+    schedule = approve(w)
+    assert Task.objects.get(schedule=schedule, servant=w.servant).evaluator == w.head_a
+    head_task = Task.objects.get(schedule=schedule, servant=w.head_a)
+    assert (head_task.evaluator, head_task.evaluator_source) == (
+        w.first_head,
+        EvaluatorSource.STRUCTURE,
+    )
+    assert head_task.due_date == date(2026, 4, 20)  # §4a: by the 20th
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_chief_of_staff_evaluates_the_first_heads_subordinates_when_decided(body2025):
+    # §4a: by the first head's decision, the chief of staff evaluates the first head's
+    # direct subordinates.
+    w = body2025
+    lead = w.body.units.get(code="LEAD")
+    chief_post = PositionFactory(unit=lead, body=w.body, category="D-2", code="CHIEF")
+    chief = ServantFactory(body=w.body)
+    AppointmentFactory(servant=chief, position=chief_post, start_date=date(2020, 1, 1))
+    w.body.chief_of_staff_position = chief_post
+    w.body.chief_of_staff_evaluates = True
+    w.body.save()
+    schedule = approve(w)
+    head_task = Task.objects.get(schedule=schedule, servant=w.head_a)
+    assert (head_task.evaluator, head_task.evaluator_source) == (
+        chief,
+        EvaluatorSource.CHIEF_OF_STAFF,
+    )
+    # The chief of staff is not their own evaluator, and staff keep their unit head.
+    assert Task.objects.get(schedule=schedule, servant=chief).evaluator == w.first_head
+    assert Task.objects.get(schedule=schedule, servant=w.servant).evaluator == w.head_a
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_acting_person_evaluates_when_the_evaluator_is_away(body2025):
+    # §4a: the acting evaluator (the person standing in) evaluates when the evaluator is absent.
+    w = body2025
+    org_services.absence_save(
+        actor=None,
+        servant=w.head_a,
+        kind="annual_leave",
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 30),
+    )
+    ActingAssignment.objects.create(
+        position=w.head_a.appointments.get().position, servant=w.colleague_a,
+        start_date=date(2026, 4, 13), end_date=date(2026, 4, 30), order="№ 12-ж",
+    )  # fmt: skip
+    schedule = approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant)
+    assert (task.evaluator, task.evaluator_source) == (w.colleague_a, EvaluatorSource.ACTING)
+    # The acting person never evaluates themself: their own sheet stays with the head.
+    assert Task.objects.get(schedule=schedule, servant=w.colleague_a).evaluator == w.head_a
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_2023_model_has_no_acting_evaluator(body2023):
+    w = body2023
+    org_services.absence_save(
+        actor=None,
+        servant=w.head_a,
+        kind="annual_leave",
+        start_date=date(2026, 4, 6),
+        end_date=date(2026, 4, 30),
+    )
+    ActingAssignment.objects.create(
+        position=w.head_a.appointments.get().position, servant=w.colleague_a,
+        start_date=date(2026, 4, 6), end_date=date(2026, 4, 30),
+    )  # fmt: skip
+    schedule = approve(w)
+    assert Task.objects.get(schedule=schedule, servant=w.servant).evaluator == w.head_a
