@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -275,64 +275,67 @@ def _servant_for_write(
     return access, servant
 
 
-@login_required
-def appointment_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+def _servant_form(
+    request: HttpRequest,
+    servant_id: int,
+    *,
+    form_class: type[django_forms.BaseForm],
+    service: Callable[..., Any],
+    title: str,
+    done: str,
+    with_body: bool = True,
+) -> HttpResponse:
+    """A form that records something for one servant through a service (HR only)."""
     access, servant = _servant_for_write(request, servant_id)
-    form = forms.AppointmentForm(request.POST or None, body=access.body)
+    kwargs: dict[str, Any] = {"body": access.body} if with_body else {}
+    form = form_class(request.POST or None, **kwargs)
     if (
         request.method == "POST"
         and form.is_valid()
-        and run_service(
-            form,
-            services.appointment_create,
-            actor=request.user,
-            servant=servant,
-            **form.cleaned_data,
-        )
+        and run_service(form, service, actor=request.user, servant=servant, **form.cleaned_data)
     ):
-        messages.success(request, _("The appointment is recorded."))
+        messages.success(request, done)
         return redirect("org:servant", servant_id=servant.pk)
-    return _page(
-        request,
-        "org/form.html",
-        {
-            "form": form,
-            "body": access.body,
-            "access": access,
-            "title": _("Appoint to a position"),
-            "servant": servant,
-        },
-    )
+    context = {
+        "form": form,
+        "body": access.body,
+        "access": access,
+        "title": title,
+        "servant": servant,
+    }
+    return _page(request, "org/form.html", context)
+
+
+@login_required
+def appointment_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    return _servant_form(
+        request, servant_id, form_class=forms.AppointmentForm, service=services.appointment_create,
+        title=_("Appoint to a position"), done=_("The appointment is recorded."),
+    )  # fmt: skip
 
 
 @login_required
 def servant_transfer(request: HttpRequest, servant_id: int) -> HttpResponse:
-    access, servant = _servant_for_write(request, servant_id)
-    form = forms.TransferForm(request.POST or None, body=access.body)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            form,
-            services.servant_transfer,
-            actor=request.user,
-            servant=servant,
-            **form.cleaned_data,
-        )
-    ):
-        messages.success(request, _("The transfer is recorded."))
-        return redirect("org:servant", servant_id=servant.pk)
-    return _page(
-        request,
-        "org/form.html",
-        {
-            "form": form,
-            "body": access.body,
-            "access": access,
-            "title": _("Transfer to another position"),
-            "servant": servant,
-        },
-    )
+    return _servant_form(
+        request, servant_id, form_class=forms.TransferForm, service=services.servant_transfer,
+        title=_("Transfer to another position"), done=_("The transfer is recorded."),
+    )  # fmt: skip
+
+
+@login_required
+def absence_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    return _servant_form(
+        request, servant_id, form_class=forms.AbsenceForm, service=services.absence_save,
+        title=_("Record an absence"), done=_("The absence is recorded."), with_body=False,
+    )  # fmt: skip
+
+
+@login_required
+def acting_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    return _servant_form(
+        request, servant_id, form_class=forms.ActingForm, service=services.acting_assign,
+        title=_("Acting for a head"), done=_("The acting assignment is recorded."),
+    )  # fmt: skip
 
 
 @login_required
@@ -364,58 +367,6 @@ def appointment_end(request: HttpRequest, appointment_id: int) -> HttpResponse:
             "body": access.body,
             "access": access,
             "title": _("End the appointment"),
-            "servant": servant,
-        },
-    )
-
-
-@login_required
-def absence_create(request: HttpRequest, servant_id: int) -> HttpResponse:
-    access, servant = _servant_for_write(request, servant_id)
-    form = forms.AbsenceForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            form, services.absence_save, actor=request.user, servant=servant, **form.cleaned_data
-        )
-    ):
-        messages.success(request, _("The absence is recorded."))
-        return redirect("org:servant", servant_id=servant.pk)
-    return _page(
-        request,
-        "org/form.html",
-        {
-            "form": form,
-            "body": access.body,
-            "access": access,
-            "title": _("Record an absence"),
-            "servant": servant,
-        },
-    )
-
-
-@login_required
-def acting_create(request: HttpRequest, servant_id: int) -> HttpResponse:
-    access, servant = _servant_for_write(request, servant_id)
-    form = forms.ActingForm(request.POST or None, body=access.body)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            form, services.acting_assign, actor=request.user, servant=servant, **form.cleaned_data
-        )
-    ):
-        messages.success(request, _("The acting assignment is recorded."))
-        return redirect("org:servant", servant_id=servant.pk)
-    return _page(
-        request,
-        "org/form.html",
-        {
-            "form": form,
-            "body": access.body,
-            "access": access,
-            "title": _("Acting for a head"),
             "servant": servant,
         },
     )
@@ -472,10 +423,3 @@ def roles(request: HttpRequest, body_id: int) -> HttpResponse:
             "tab": "roles",
         },
     )
-
-
-def unit_counts(body_id: int) -> dict[int, int]:
-    rows = Unit.objects.filter(body_id=body_id).annotate(
-        n=Count("positions", filter=Q(positions__appointments__end_date__isnull=True))
-    )
-    return {u.pk: u.n for u in rows}
