@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bagalau.methodology.models import EvaluationKind, MethodologyVersion
 from bagalau.org.models import Appointment, Servant, StateBody, localized
@@ -75,7 +76,7 @@ class Schedule(models.Model):
 class Participation(models.TextChoices):
     """The eligibility outcome (001 p4; 002 p6-7)."""
 
-    EVALUATED = "evaluated", _("evaluated")
+    EVALUATED = "evaluated", pgettext_lazy("participation", "evaluated")
     NOT_EVALUATED = "not_evaluated", _("not evaluated")
     DEFERRED = "deferred", _("deferred until return")
     WITHOUT_PARTICIPATION = "without_participation", _("evaluated without participation")

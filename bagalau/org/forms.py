@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Absence, AbsenceKind, EndReason, Position, Role, Servant, StateBody, Unit
 
@@ -147,7 +148,9 @@ class ActingForm(forms.Form):
     )
     start_date = forms.DateField(label=_("from"), widget=DateInput())
     end_date = forms.DateField(label=_("to"), widget=DateInput())
-    order = forms.CharField(label=_("order"), max_length=200, required=False)
+    order = forms.CharField(
+        label=pgettext_lazy("legal act", "order"), max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

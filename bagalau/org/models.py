@@ -251,7 +251,7 @@ class ActingAssignment(models.Model):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
-    order = models.CharField(_("order"), max_length=200, blank=True)
+    order = models.CharField(pgettext_lazy("legal act", "order"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("acting assignment")
