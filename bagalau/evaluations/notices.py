@@ -92,9 +92,37 @@ def result_ready(result_id: int) -> None:
     )
 
 
-def results_ready(result_ids: list[int]) -> None:
-    for result_id in result_ids:
-        result_ready(result_id)
+def results_ready(result_ids: list[int]) -> int:
+    """Announce many results at once (year results of a whole body): bulk, bounded queries."""
+    from bagalau.notifications.services import NotifyItem, notify_many
+
+    from .models import Result
+
+    url = reverse("evaluations:my_results")
+    items = []
+    for result in Result.objects.filter(
+        pk__in=result_ids, servant__user__isnull=False
+    ).select_related("servant__user", "task__schedule", "body"):
+        user = result.servant.user
+        if user is None:  # filtered above; keeps the type checker informed
+            continue
+        period = result.task.schedule.title if result.task else str(result.year)
+        items.append(
+            NotifyItem(
+                recipient=user,
+                kind="evaluation.result_ready",
+                context={
+                    "period": period,
+                    "due": result.acquaintance_due.isoformat() if result.acquaintance_due else "—",
+                },
+                url=url,
+                body=result.body,
+                dedupe_key=f"result-ready:{result.pk}:{result.acquaintance_due}",
+                object_type="evaluations.result",
+                object_id=str(result.pk),
+            )
+        )
+    return notify_many(items)
 
 
 def sheet_returned(task_id: int, reason: str) -> None:

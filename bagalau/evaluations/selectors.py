@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
 from bagalau.org.models import Absence, Appointment, EndReason, Servant
@@ -15,6 +16,8 @@ from bagalau.workdays import services as workday_services
 
 from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
+
+OPEN_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
 
 
 def params_for(version: MethodologyVersion, kind: VersionKind) -> rule.Params:
@@ -129,8 +132,11 @@ def progress(schedule: Schedule) -> dict[str, Any]:
     totals: Counter[str] = Counter()
     for unit in units.values():
         totals.update(unit["counts"])
+    today = timezone.localdate()
+    # Overdue is computed live (the tick's flag may lag by a minute): open and past due.
     flags = Task.objects.filter(schedule=schedule).aggregate(
-        overdue=Count("id", filter=Q(overdue=True)), late=Count("id", filter=Q(late=True))
+        overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
+        late=Count("id", filter=Q(late=True)),
     )
     excluded = (
         Task.objects.filter(schedule=schedule, state=TaskState.EXCLUDED)
@@ -149,6 +155,7 @@ def progress(schedule: Schedule) -> dict[str, Any]:
         (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
     ]
     return {
+        "total": sum(totals.values()),
         "band_rows": band_rows,
         "units": sorted(units.values(), key=lambda u: u["code"]),
         "totals": totals,
@@ -174,7 +181,7 @@ def dashboard(user: Any) -> dict[str, Any]:
     rows = (
         Task.objects.filter(evaluator__user=user, state__in=("pending", "draft", "returned"))
         .values("schedule_id", "schedule__year", "schedule__quarter", "schedule__period_kind")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue=True)))
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())))
         .order_by("schedule__year", "schedule__quarter")
     )
     evaluator: list[dict[str, Any]] = [
@@ -197,7 +204,10 @@ def dashboard(user: Any) -> dict[str, Any]:
         .annotate(
             n=Count("tasks"),
             done=Count("tasks", filter=Q(tasks__state__in=("submitted", "acquainted"))),
-            overdue=Count("tasks", filter=Q(tasks__overdue=True)),
+            overdue=Count(
+                "tasks",
+                filter=Q(tasks__state__in=OPEN_STATES, tasks__due_date__lt=timezone.localdate()),
+            ),
         )
         .order_by("-year", "-quarter")[:6]
     )

@@ -338,11 +338,18 @@ def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) ->
                 )  # fmt: skip
             )
     Task.objects.bulk_create(new_tasks, batch_size=1000)
-    created = list(
-        Task.objects.filter(schedule=schedule, lines__isnull=True, kind="differentiation")
-        .exclude(state=TaskState.EXCLUDED)
-        .filter(servant_id__in=[t.servant_id for t in new_tasks])
-    )
+    if any(t.pk is None for t in new_tasks):  # a backend that returns no ids from bulk inserts
+        ids = {
+            (servant_id, kind): pk
+            for servant_id, kind, pk in Task.objects.filter(schedule=schedule).values_list(
+                "servant_id", "kind", "id"
+            )
+        }
+        for task in new_tasks:
+            task.pk = ids[(task.servant_id, task.kind)]
+    created = [
+        t for t in new_tasks if t.kind == "differentiation" and t.state != TaskState.EXCLUDED
+    ]
     lines = [line for task in created for line in _lines_for(task, plan)]
     SheetLine.objects.bulk_create(lines, batch_size=2000)
     return len(new_tasks)
@@ -574,15 +581,21 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "diffe
     created, changed = [], 0
     today = _today()
     calendar = workday_services.calendar_for(body_id, today, today + timedelta(days=60))
-    # 002 p12: the servant is acquainted within two working days of the result.
-    acquaintance_due = workday_rules.add_working_days(today, 2, calendar)
+    acquaintance_days: dict[int, int] = {}
     for servant_id, by_quarter in quarters.items():
         average = scoring.year_average({q: by_quarter.get(q) for q in (1, 2, 3, 4)})
         if average.score is None:
             continue
         version_id = versions[servant_id]
         if version_id not in bands_by_version:
-            bands_by_version[version_id] = _bands(MethodologyVersion.objects.get(pk=version_id))
+            version = MethodologyVersion.objects.get(pk=version_id)
+            bands_by_version[version_id] = _bands(version)
+            deadline = version.deadlines.filter(code="acquaintance").first()
+            acquaintance_days[version_id] = deadline.amount if deadline else 2
+        # 002 p12: the servant is acquainted within the version's working days of the result.
+        acquaintance_due = workday_rules.add_working_days(
+            today, acquaintance_days[version_id], calendar
+        )
         band = scoring.band_for(average.score, bands_by_version[version_id])
         current = existing.get(servant_id)
         if current is None:
