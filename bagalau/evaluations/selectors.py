@@ -154,7 +154,13 @@ def progress(schedule: Schedule) -> dict[str, Any]:
     band_rows = [
         (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
     ]
+    late_tasks = (
+        Task.objects.filter(schedule=schedule, late=True)
+        .select_related("servant", "evaluator")
+        .order_by("submitted_at")
+    )
     return {
+        "late_tasks": late_tasks,
         "total": sum(totals.values()),
         "band_rows": band_rows,
         "units": sorted(units.values(), key=lambda u: u["code"]),

@@ -28,6 +28,7 @@ from bagalau.org.models import (
     ActingAssignment,
     Appointment,
     EndReason,
+    Secondment,
     Servant,
     StateBody,
 )
@@ -63,6 +64,9 @@ MSG_REFUSAL_SIGNERS = _(
 MSG_REFUSAL_DATE = _("Refusal act: give the date of the act.")
 MSG_EVALUATOR_SELF = _("A servant cannot evaluate themself.")
 MSG_EVALUATOR_BODY = _("The evaluator must be a servant of the same body.")
+MSG_NO_LINES = _(
+    "This sheet has no lines to score yet: KPI sheets are filled from the approved work plan."
+)
 
 PARTICIPATION_OF = {
     eligibility_rules.Status.EVALUATED: Participation.EVALUATED,
@@ -150,6 +154,7 @@ class _Plan:
     appointments: dict[int, Appointment] = field(default_factory=dict)
     absences: dict[int, list[eligibility_rules.Away]] = field(default_factory=dict)
     acting: dict[int, list[tuple[date, date, int]]] = field(default_factory=dict)
+    seconded_out: set[int] = field(default_factory=set)
     snapshots: dict[date, OrgSnapshot] = field(default_factory=dict)
     calendar: workday_rules.Calendar = field(default_factory=workday_rules.Calendar)
 
@@ -180,9 +185,26 @@ def _plan(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> _Plan
         rows = rows.filter(servant_id__in=list(servant_ids))
     for appointment in rows:
         plan.appointments[appointment.servant_id] = appointment  # the latest in the period wins
-    # Every absence in the body: the evaluated people's and their evaluators'.
+    # 2025 model (§4a): a servant seconded over the period's end is evaluated by the host body,
+    # in the host position; the home body leaves them out. One body evaluates each period.
+    seconded = Secondment.objects.filter(start_date__lte=schedule.end, end_date__gte=schedule.end)
+    if servant_ids is not None:
+        seconded = seconded.filter(servant_id__in=list(servant_ids))
+    for secondment in seconded.filter(
+        Q(host_body_id=schedule.body_id) | Q(servant__body_id=schedule.body_id)
+    ).select_related("host_position"):
+        if secondment.host_body_id == schedule.body_id:
+            plan.appointments[secondment.servant_id] = Appointment(
+                servant_id=secondment.servant_id, position=secondment.host_position,
+                start_date=secondment.start_date, end_date=secondment.end_date,
+            )  # fmt: skip
+        else:
+            plan.seconded_out.add(secondment.servant_id)
+    # Every absence in the body (the evaluated people's and their evaluators'), and those of
+    # servants seconded in.
     for absence in Absence.objects.filter(
-        servant__body_id=schedule.body_id, end_date__gte=schedule.start,
+        Q(servant__body_id=schedule.body_id) | Q(servant_id__in=list(plan.appointments)),
+        end_date__gte=schedule.start,
         start_date__lte=schedule.end + timedelta(days=400),
     ):  # fmt: skip
         plan.absences.setdefault(absence.servant_id, []).append(
@@ -219,6 +241,12 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
     """The fields of a task from the rules: participation, due date, evaluator, state."""
     schedule, version = plan.schedule, plan.schedule.version
     due = _due(plan, kind)
+    if appointment.servant_id in plan.seconded_out:
+        return {
+            "participation": Participation.NOT_EVALUATED, "reason": "seconded", "due_date": due,
+            "returns_on": None, "evaluator_id": None, "evaluator_source": EvaluatorSource.NONE,
+            "appointment_id": appointment.pk, "state": TaskState.EXCLUDED,
+        }  # fmt: skip
     stint = eligibility_rules.Stint(
         start=appointment.start_date,
         end=appointment.end_date,
@@ -271,7 +299,10 @@ def _evaluator(plan: _Plan, appointment: Appointment, due: date | None) -> tuple
     day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
     snapshot = plan.snapshot(day)
     servant_id = appointment.servant_id
-    evaluator_id = snapshot.supervisor_of(servant_id)
+    if appointment.pk is None:  # seconded in: the supervisor of the host position
+        evaluator_id = snapshot.supervisor_of_position(appointment.position_id, servant_id)
+    else:
+        evaluator_id = snapshot.supervisor_of(servant_id)
     if evaluator_id is None:
         return None, EvaluatorSource.NONE
     source = (
@@ -515,6 +546,8 @@ def task_transition(
     data: dict[str, Any] = {"from": task.state, "to": transition.target}
     updates = ["state", "revision", "updated_at"]
     if action in ("save_draft", "submit"):
+        if not task.lines.exists():
+            raise DomainError(MSG_NO_LINES, code="no_lines", field="lines")
         task.score = _apply_lines(task, sheet or SheetInput(), require_complete=action == "submit")
         updates.append("score")
     if action == "submit" and task.score is not None:  # _apply_lines required every line

@@ -6,6 +6,7 @@ from .models import (
     Appointment,
     Position,
     RoleAssignment,
+    Secondment,
     Servant,
     StateBody,
     Unit,
@@ -63,3 +64,9 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 class ActingAssignmentAdmin(admin.ModelAdmin):
     list_display = ("position", "servant", "start_date", "end_date", "order")
     raw_id_fields = ("position", "servant")
+
+
+@admin.register(Secondment)
+class SecondmentAdmin(admin.ModelAdmin):
+    list_display = ("servant", "host_body", "host_position", "start_date", "end_date")
+    raw_id_fields = ("servant", "host_position")

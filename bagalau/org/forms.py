@@ -159,6 +159,34 @@ class ActingForm(forms.Form):
         ).select_related("unit")
 
 
+class SecondmentForm(forms.Form):
+    host_bin = forms.CharField(label=_("BIN of the host body"), max_length=12)
+    host_position_code = forms.CharField(
+        label=_("code of the position in the host body"), max_length=64
+    )
+    start_date = forms.DateField(label=_("from"), widget=DateInput())
+    end_date = forms.DateField(label=_("to"), widget=DateInput())
+    order = forms.CharField(
+        label=pgettext_lazy("legal act", "order"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        bin_, code = data.pop("host_bin", None), data.pop("host_position_code", None)
+        if bin_ and code:
+            position = Position.objects.filter(body__bin=bin_.strip(), code=code.strip()).first()
+            if position is None:
+                self.add_error(
+                    "host_position_code", _("No position with this code in a body with this BIN.")
+                )
+            else:
+                data["host_position"] = position
+        return data
+
+
 class RoleForm(forms.Form):
     username = forms.CharField(label=_("username or IIN"), max_length=150)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)

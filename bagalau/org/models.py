@@ -267,6 +267,44 @@ class ActingAssignment(models.Model):
         return f"{self.servant_id} acts for {self.position_id} {self.start_date}–{self.end_date}"
 
 
+class Secondment(models.Model):
+    """Іссапарға жіберу (іс-сапар емес): a servant seconded to another body for a time.
+
+    2025 model (methodology.md §4a): seconded servants are evaluated by the host body for the
+    period of secondment, in the host position.
+    """
+
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="secondments"
+    )
+    host_body = models.ForeignKey(
+        StateBody, verbose_name=_("host body"), on_delete=models.CASCADE, related_name="+"
+    )
+    host_position = models.ForeignKey(
+        Position,
+        verbose_name=_("position in the host body"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    order = models.CharField(pgettext_lazy("legal act", "order"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("secondment")
+        verbose_name_plural = _("secondments")
+        ordering = ["servant_id", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="secondment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.servant_id} → {self.host_body_id} {self.start_date}–{self.end_date}"
+
+
 class AbsenceKind(models.TextChoices):
     ANNUAL_LEAVE = "annual_leave", _("annual leave")
     UNPAID_LEAVE = "unpaid_leave", _("unpaid leave")

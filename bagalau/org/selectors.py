@@ -176,6 +176,17 @@ class OrgSnapshot:
         holder = self._holder_of_chain(chain)
         return holder if holder != servant_id else None
 
+    def supervisor_of_position(self, position_id: int, servant_id: int | None = None) -> int | None:
+        """The holder who supervises a position (e.g. a seconded servant's host position)."""
+        position = self.positions.get(position_id)
+        if position is None:
+            return None
+        chain = rules.supervisor_chain(
+            position_id, position["unit_id"], position["is_head"], self.units
+        )
+        holder = self._holder_of_chain(chain)
+        return holder if holder != servant_id else None
+
     def chain_of(self, servant_id: int) -> Chain:
         direct = self.supervisor_of(servant_id)
         superior = self.supervisor_of(direct) if direct is not None else None
@@ -251,7 +262,15 @@ def servant_detail(servant: Servant) -> dict[str, Any]:
     )
     absences = list(Absence.objects.filter(servant=servant).order_by("-start_date"))
     acting = list(servant.acting_for.select_related("position__unit").order_by("-start_date"))
-    return {"appointments": appointments, "absences": absences, "acting": acting}
+    secondments = list(
+        servant.secondments.select_related("host_body", "host_position").order_by("-start_date")
+    )
+    return {
+        "appointments": appointments,
+        "absences": absences,
+        "acting": acting,
+        "secondments": secondments,
+    }
 
 
 def unit_tree(body_id: int) -> list[tuple[Unit, int]]:

@@ -21,6 +21,7 @@ from .models import (
     Position,
     Role,
     RoleAssignment,
+    Secondment,
     Servant,
     StateBody,
     Unit,
@@ -332,6 +333,51 @@ def acting_assign(
         },
     )
     return acting
+
+
+# --- secondment -------------------------------------------------------------------------------
+
+MSG_SECONDMENT_SAME_BODY = _("A secondment is to another state body.")
+MSG_SECONDMENT_OVERLAP = _("The servant is already seconded during these dates.")
+
+
+@transaction.atomic
+def secondment_save(
+    *,
+    actor: Any,
+    servant: Servant,
+    host_position: Position,
+    start_date: date,
+    end_date: date,
+    order: str = "",
+) -> Secondment:
+    """Second a servant to another body: it evaluates them for the period (2025 model, §4a)."""
+    if end_date < start_date:
+        raise DomainError(MSG_END_BEFORE_START, code="end_before_start", field="end_date")
+    if host_position.body_id == servant.body_id:
+        raise DomainError(MSG_SECONDMENT_SAME_BODY, code="same_body", field="host_position")
+    if Secondment.objects.filter(
+        servant=servant, start_date__lte=end_date, end_date__gte=start_date
+    ).exists():
+        raise DomainError(MSG_SECONDMENT_OVERLAP, code="secondment_overlap", field="start_date")
+    secondment = Secondment.objects.create(
+        servant=servant, host_body_id=host_position.body_id, host_position=host_position,
+        start_date=start_date, end_date=end_date, order=order,
+    )  # fmt: skip
+    staff_changed_on_commit(servant.body_id, [servant.pk])
+    staff_changed_on_commit(host_position.body_id, [servant.pk])
+    audit(
+        actor=actor,
+        action="secondment.saved",
+        obj=secondment,
+        body=servant.body,
+        data={
+            "host": host_position.body_id,
+            "start": start_date.isoformat(),
+            "end": end_date.isoformat(),
+        },
+    )
+    return secondment
 
 
 # --- absences ----------------------------------------------------------------------------------

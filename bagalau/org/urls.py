@@ -24,6 +24,9 @@ urlpatterns = [
     path("servants/<int:servant_id>/transfer/", views.servant_transfer, name="transfer"),
     path("servants/<int:servant_id>/absences/new/", views.absence_create, name="absence_new"),
     path("servants/<int:servant_id>/acting/new/", views.acting_create, name="acting_new"),
+    path(
+        "servants/<int:servant_id>/secondments/new/", views.secondment_create, name="secondment_new"
+    ),
     path("appointments/<int:appointment_id>/end/", views.appointment_end, name="appointment_end"),
     path("absences/<int:absence_id>/delete/", views.absence_delete, name="absence_delete"),
 ]

@@ -339,6 +339,14 @@ def acting_create(request: HttpRequest, servant_id: int) -> HttpResponse:
 
 
 @login_required
+def secondment_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    return _servant_form(
+        request, servant_id, form_class=forms.SecondmentForm, service=services.secondment_save,
+        title=_("Second to another body"), done=_("The secondment is recorded."),
+    )  # fmt: skip
+
+
+@login_required
 def appointment_end(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.select_related("servant"), pk=appointment_id

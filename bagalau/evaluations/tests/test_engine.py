@@ -241,3 +241,17 @@ def test_hr_reassigns_the_evaluator_with_a_reason(body2023):
     task.refresh_from_db()
     assert task.evaluator == w.head_b
     assert AuditEvent.objects.get(action="task.reassigned").data["reason"] == "Іссапар"
+
+
+@time_machine.travel("2026-04-06 10:00 +05:00")
+def test_a_kpi_sheet_without_lines_cannot_be_submitted(body2023):
+    # Heads' KPI sheets get their lines from the approved work plan (a later issue): until
+    # then a submission is refused, never recorded without a score.
+    w = body2023
+    schedule = approve_q1(w)
+    kpi = task_of(schedule, w.head_a, "kpi_quarterly")
+    with pytest.raises(DomainError) as err:
+        services.task_transition(actor=w.users["firsthead"], task_id=kpi.pk, action="submit")
+    assert err.value.code == "no_lines"
+    kpi.refresh_from_db()
+    assert kpi.state == TaskState.PENDING and not Result.objects.filter(task=kpi).exists()

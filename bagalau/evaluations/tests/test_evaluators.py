@@ -97,3 +97,56 @@ def test_the_2023_model_has_no_acting_evaluator(body2023):
     )  # fmt: skip
     schedule = approve(w)
     assert Task.objects.get(schedule=schedule, servant=w.servant).evaluator == w.head_a
+
+
+@time_machine.travel("2026-04-02 10:00 +05:00")
+def test_a_seconded_servant_is_evaluated_by_the_host_body(body2025):
+    # §4a: seconded servants are evaluated by the host body for the period of secondment.
+    from bagalau.core.errors import NotFound
+    from bagalau.evaluations import access
+    from bagalau.org.models import Role, RoleAssignment
+
+    w = body2025
+    host = w.other_body
+    unit_x = host.units.get(code="X")
+    host_head_post = PositionFactory(
+        unit=unit_x, body=host, category="D-3", is_head=True, code="XH"
+    )
+    host_head = ServantFactory(body=host)
+    AppointmentFactory(servant=host_head, position=host_head_post, start_date=date(2020, 1, 1))
+    host_post = PositionFactory(unit=unit_x, body=host, category="D-4", code="XS")
+    org_services.secondment_save(
+        actor=None, servant=w.servant, host_position=host_post,
+        start_date=date(2025, 12, 1), end_date=date(2026, 6, 30), order="№ 5",
+    )  # fmt: skip
+    home = approve(w)
+    home_task = Task.objects.get(schedule=home, servant=w.servant)
+    assert (home_task.state, home_task.reason) == ("excluded", "seconded")
+    host_authorized = w.users["admin"]
+    RoleAssignment.objects.create(body=host, user=host_authorized, role=Role.AUTHORIZED_PERSON)
+    host_schedule = services.schedule_create(
+        actor=w.users["otherhr"], body=host, year=2026, quarter=1
+    )
+    services.schedule_approve(actor=host_authorized, schedule_id=host_schedule.pk)
+    host_task = Task.objects.get(schedule=host_schedule, servant=w.servant)
+    assert (host_task.state, host_task.evaluator) == ("pending", host_head)
+    assert host_task.lines.count() == 4
+    # The host's HR sees the sheet; the home body's HR does not (002 p16).
+    assert "hr" in access.task_roles(w.users["otherhr"], host_task)
+    with pytest.raises(NotFound):
+        access.access_task(w.users["hrofficer"], host_task.pk)
+    # After the secondment the home body evaluates again (Q3).
+    home_q3 = approve(w, quarter=3)
+    assert Task.objects.get(schedule=home_q3, servant=w.servant).state == "pending"
+
+
+def test_a_secondment_is_to_another_body(body2025):
+    from bagalau.core.errors import DomainError
+
+    w = body2025
+    with pytest.raises(DomainError) as err:
+        org_services.secondment_save(
+            actor=None, servant=w.servant, host_position=w.head_b.appointments.get().position,
+            start_date=date(2026, 1, 1), end_date=date(2026, 3, 31),
+        )  # fmt: skip
+    assert err.value.field == "host_position"

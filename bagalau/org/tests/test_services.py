@@ -290,3 +290,27 @@ class TestActing:
                 end_date=date(2026, 5, 5),
             )
         assert err.value.field == "start_date"
+
+
+def test_hr_seconds_a_servant_by_bin_and_position_code(world):
+    from bagalau.core.tests.factories import PositionFactory
+
+    host_post = PositionFactory(
+        unit=world.other_body.units.get(code="X"), body=world.other_body, code="XS1"
+    )
+    url = f"/bodies/servants/{world.servant.pk}/secondments/new/"
+    data = {
+        "host_bin": world.other_body.bin,
+        "host_position_code": "NOPE",
+        "start_date": "2026-01-01",
+        "end_date": "2026-06-30",
+    }
+    bad = world.client("hrofficer").post(url, data)
+    assert bad.status_code == 200 and bad.context["form"].errors["host_position_code"]
+    assert world.client("servant").post(url, {**data, "host_position_code": "XS1"}).status_code in (
+        403,
+        404,
+    )
+    ok = world.client("hrofficer").post(url, {**data, "host_position_code": "XS1"})
+    assert ok.status_code == 302
+    assert world.servant.secondments.get().host_position == host_post
