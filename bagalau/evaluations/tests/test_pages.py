@@ -188,7 +188,7 @@ def _grow(w, n):
     )
 
 
-@pytest.mark.parametrize("url_name", ["bulk", "progress", "schedule", "my_sheets"])
+@pytest.mark.parametrize("url_name", ["bulk", "progress", "schedule", "my_sheets", "home"])
 def test_pages_cost_the_same_for_10_and_500_servants(
     body2023, url_name, django_assert_max_num_queries
 ):
@@ -196,10 +196,11 @@ def test_pages_cost_the_same_for_10_and_500_servants(
     from django.test.utils import CaptureQueriesContext
 
     def measure(w, schedule):
-        client = w.client("heada" if url_name in ("bulk", "my_sheets") else "hrofficer")
-        args = [] if url_name == "my_sheets" else [schedule.pk]
+        client = w.client("heada" if url_name in ("bulk", "my_sheets", "home") else "hrofficer")
+        args = [] if url_name in ("my_sheets", "home") else [schedule.pk]
+        url = "/" if url_name == "home" else reverse(f"evaluations:{url_name}", args=args)
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse(f"evaluations:{url_name}", args=args)).status_code == 200
+            assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
     w = body2023
@@ -213,3 +214,41 @@ def test_pages_cost_the_same_for_10_and_500_servants(
         assert Task.objects.filter(schedule=small_schedule).count() > 500
         large = measure(w, small_schedule)
     assert large <= small, (small, large)
+
+
+@time_machine.travel("2026-04-06 10:00 +05:00")
+def test_outsiders_on_the_posts(body2023):
+    # Every write of the engine's pages refuses strangers (404) and the wrong role (403/404).
+    w = body2023
+    schedule = draft_and_approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant)
+    year_url = reverse("evaluations:year_results", args=[w.body.pk])
+    assert w.client("otherhr").post(year_url, {"year": 2026}).status_code == 404
+    assert w.client("servant").post(year_url, {"year": 2026}).status_code == 403
+    reassign = reverse("evaluations:reassign", args=[task.pk])
+    data = {"evaluator": w.head_b.pk, "reason": "x"}
+    assert w.client("otherhr").post(reassign, data).status_code == 404
+    assert w.client("colleague").post(reassign, data).status_code == 404
+    assert w.client("heada").post(reassign, data).status_code == 403  # the evaluator is not HR
+    assert Task.objects.get(pk=task.pk).evaluator == w.head_a
+    draft = Schedule.objects.create(
+        body=w.body, version=schedule.version, period_kind="quarter", year=2026, quarter=2,
+        start=date(2026, 4, 1), end=date(2026, 6, 30),
+    )  # fmt: skip
+    approve = reverse("evaluations:schedule_approve", args=[draft.pk])
+    assert w.client("otherhr").post(approve).status_code == 404
+    assert w.client("hrofficer").post(approve).status_code == 403
+    assert w.client("servant").post(approve).status_code == 403
+    sheet = reverse("evaluations:sheet", args=[task.pk])
+    assert w.client("otherhr").post(sheet, {"action": "save_draft"}).status_code == 404
+    assert w.client("colleague").post(sheet, {"action": "save_draft"}).status_code == 404
+
+
+def test_api_outsiders_cannot_draft_or_approve(body2023):
+    import json
+
+    w = body2023
+    url = f"/api/v1/evaluations/bodies/{w.body.pk}/schedules"
+    body = json.dumps({"year": 2026, "quarter": 1})
+    assert w.client("otherhr").post(url, body, content_type="application/json").status_code == 404
+    assert w.client("servant").post(url, body, content_type="application/json").status_code == 403
