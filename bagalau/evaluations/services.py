@@ -52,7 +52,7 @@ from .models import (
 from .rules import deadlines as deadline_rules
 from .rules import eligibility as eligibility_rules
 from .rules import scoring
-from .rules.workflow import check_revision, check_transition
+from .rules.workflow import HR, MSG_REASON, check_revision, check_transition
 
 MSG_NO_VERSION = _("No methodology version is in force for this period.")
 MSG_NO_KINDS = _("The methodology version has no evaluation for this kind of period.")
@@ -437,7 +437,10 @@ def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
 def task_reassign(*, actor: Any, task_id: int, evaluator: Servant, reason: str) -> Task:
     """HR names another evaluator, with a reason (audited; issue 3 item 2)."""
     task, roles = access.access_task(actor, task_id, for_update=True)
-    check_transition("reopen", "submitted", roles, reason=reason)  # HR + reason, state-free
+    if HR not in roles:
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    if not reason.strip():
+        raise DomainError(MSG_REASON, code="reason_required", field="reason")
     if evaluator.body_id != task.body_id:
         raise DomainError(MSG_EVALUATOR_BODY, code="evaluator_body", field="evaluator")
     if evaluator.pk == task.servant_id:
