@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.org.models import HR_ROLES, Role, RoleAssignment
+from bagalau.org.selectors import access_body
 
 from .models import Result, Schedule, Task
 from .rules.workflow import EVALUATED, EVALUATOR, HR
@@ -98,9 +99,7 @@ def access_schedule(
     superuser = getattr(user, "is_superuser", False)
     allowed = superuser or bool(roles & (HR_ROLES | {Role.AUTHORIZED_PERSON}))
     if not allowed:
-        member = superuser or roles or schedule.body.servants.filter(user=user).exists()
-        if not member:
-            raise NotFound(MSG_NOT_FOUND, code="not_found")
+        access_body(user, schedule.body_id)  # NotFound for strangers, as for every org page
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
     if approve and not (superuser or Role.AUTHORIZED_PERSON in roles):
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")

@@ -91,6 +91,10 @@ class TaskState(models.TextChoices):
     EXCLUDED = "excluded", _("not evaluated")
 
 
+# States in which a sheet still waits for its evaluator.
+OPEN_TASK_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
+
+
 class EvaluatorSource(models.TextChoices):
     STRUCTURE = "structure", _("by the structure")
     OVERRIDE = "override", _("explicit on the appointment")

@@ -14,9 +14,9 @@ from bagalau.methodology import selectors as methodology_selectors
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
-from .models import Schedule, ScheduleStatus, Task, TaskState
+from .models import OPEN_TASK_STATES, Schedule, ScheduleStatus, Task
 
-OPEN = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
+OPEN = OPEN_TASK_STATES
 
 
 def flag_overdue(now: datetime) -> int:

@@ -14,19 +14,13 @@ from bagalau.org.models import Absence, Appointment, EndReason, Servant
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
+from .models import OPEN_TASK_STATES as OPEN_STATES
 from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
 
-OPEN_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
 
-
-def params_for(version: MethodologyVersion, kind: VersionKind) -> rule.Params:
-    """The rule's parameters from a version and one of its evaluation kinds."""
-    deferral = (
-        version.deadlines.filter(code="deferred_after_return")
-        .values_list("amount", flat=True)
-        .first()
-    )
+def params_for(version: MethodologyVersion, kind: VersionKind, deferral: int | None) -> rule.Params:
+    """The rule's parameters from a version, one of its kinds and its deferral deadline."""
     return rule.Params(
         min_months=version.min_months_in_position,
         probation_excludes=version.probation_excludes,
@@ -80,7 +74,13 @@ def eligibility_for(
         period_start=period_start,
         period_end=period_end,
         evaluation_date=evaluation_date,
-        params=params_for(version, kind),
+        params=params_for(
+            version,
+            kind,
+            version.deadlines.filter(code="deferred_after_return")
+            .values_list("amount", flat=True)
+            .first(),
+        ),
         add_working_days=lambda day, n: workday_rules.add_working_days(day, n, calendar),
     )
 

@@ -38,6 +38,7 @@ from bagalau.workdays import services as workday_services
 
 from . import access, notices
 from .models import (
+    OPEN_TASK_STATES,
     EvaluatorSource,
     Participation,
     PeriodKind,
@@ -53,6 +54,7 @@ from .rules import deadlines as deadline_rules
 from .rules import eligibility as eligibility_rules
 from .rules import scoring
 from .rules.workflow import HR, MSG_REASON, check_revision, check_transition
+from .selectors import params_for
 
 MSG_NO_VERSION = _("No methodology version is in force for this period.")
 MSG_NO_KINDS = _("The methodology version has no evaluation for this kind of period.")
@@ -74,7 +76,8 @@ PARTICIPATION_OF = {
     eligibility_rules.Status.DEFERRED: Participation.DEFERRED,
     eligibility_rules.Status.WITHOUT_PARTICIPATION: Participation.WITHOUT_PARTICIPATION,
 }
-OPEN_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED, TaskState.EXCLUDED)
+# A refresh may change these; submitted and acquainted sheets stay as they are.
+REFRESHABLE_STATES = (*OPEN_TASK_STATES, TaskState.EXCLUDED)
 
 
 def _require_hr(actor: Any, body_id: int) -> None:
@@ -253,16 +256,8 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         probation_end=appointment.probation_end,
         dismissed=appointment.end_reason == EndReason.DISMISSAL,
     )
-    params = eligibility_rules.Params(
-        min_months=version.min_months_in_position,
-        probation_excludes=version.probation_excludes,
-        defer_when_absent=kind.when_absent == "defer",
-        deferral_working_days=(
-            plan.deadlines["deferred_after_return"].amount
-            if "deferred_after_return" in plan.deadlines
-            else 5
-        ),
-    )
+    deferral = plan.deadlines.get("deferred_after_return")
+    params = params_for(version, kind, deferral.amount if deferral else None)
     outcome = eligibility_rules.eligibility(
         stint=stint,
         absences=plan.absences.get(appointment.servant_id, []),
@@ -402,7 +397,7 @@ def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
         plan = _plan(schedule, ids)
         kinds = {k.kind: k for k in plan.kinds}
         tasks = Task.objects.select_for_update().filter(
-            schedule=schedule, servant_id__in=ids, state__in=OPEN_STATES
+            schedule=schedule, servant_id__in=ids, state__in=REFRESHABLE_STATES
         )
         for task in tasks:
             appointment = plan.appointments.get(task.servant_id)
