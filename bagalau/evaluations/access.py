@@ -1,8 +1,17 @@
-"""Who may see and act on evaluation records (002 p16, p21: results are confidential).
+"""Who may see and act on evaluation records: the one access rule (002 p16, p21).
 
-A task or result is visible to the evaluated person, the evaluator and the body's HR
-(officers and head). Everyone else — colleagues, other heads, other bodies, the authorized
-person — gets 404, as if it did not exist.
+Every page, API endpoint, export and notice about a sheet or result asks here. The roles
+a user holds on a record come from ids stored on it (the evaluated servant's user, the
+evaluator's user) and from the body's role assignments (HR officer, head of HR); the pure
+rule `rules.confidentiality` then says whether the content may be read:
+
+- the evaluated person, the evaluator and the head of HR know a result (and calibration or
+  commission members, for the cases on their agenda, when those arrive);
+- HR officers run the process on the sheet (state, due date, evaluator, refusal act,
+  return, reassignment) without its content;
+- the evaluated person reads the sheet once it is submitted, never the evaluator's draft;
+- a superuser has no evaluation role at all: the admin manages bodies and users;
+- everyone else — colleagues, other heads, other bodies, the authorized person — gets 404.
 """
 
 from __future__ import annotations
@@ -16,7 +25,14 @@ from bagalau.org.models import HR_ROLES, Role, RoleAssignment
 from bagalau.org.selectors import access_body
 
 from .models import Result, Schedule, Task
-from .rules.workflow import EVALUATED, EVALUATOR, HR
+from .rules.confidentiality import (
+    EVALUATED,
+    EVALUATOR,
+    HR,
+    HR_HEAD,
+    may_read_result,
+    may_read_sheet,
+)
 
 MSG_NOT_FOUND = _("Not found.")
 MSG_FORBIDDEN = _("You do not have access to this.")
@@ -31,26 +47,34 @@ def body_roles(user: Any, body_id: int) -> frozenset[str]:
 
 
 def is_hr(user: Any, body_id: int, roles: frozenset[str] | None = None) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
+    """An HR officer or the head of HR of the body: runs the process (no superuser bypass)."""
     return bool((roles if roles is not None else body_roles(user, body_id)) & HR_ROLES)
 
 
-def task_roles(user: Any, task: Task) -> set[str]:
+def _record_roles(user: Any, *, body_id: int, servant_user_id: int | None) -> set[str]:
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False):
         return roles
-    if task.servant.user_id == user.pk:
+    if servant_user_id is not None and servant_user_id == user.pk:
         roles.add(EVALUATED)
-    if task.evaluator is not None and task.evaluator.user_id == user.pk:
-        roles.add(EVALUATOR)
-    if is_hr(user, task.body_id):
+    held = body_roles(user, body_id)
+    if held & HR_ROLES:
         roles.add(HR)
+    if Role.HR_HEAD in held:
+        roles.add(HR_HEAD)
+    return roles
+
+
+def task_roles(user: Any, task: Task) -> set[str]:
+    roles = _record_roles(user, body_id=task.body_id, servant_user_id=task.servant.user_id)
+    if task.evaluator_user_id is not None and task.evaluator_user_id == getattr(user, "pk", None):
+        roles.add(EVALUATOR)
     return roles
 
 
 def access_task(user: Any, task_id: int, *, for_update: bool = False) -> tuple[Task, set[str]]:
-    qs = Task.objects.select_related("servant", "evaluator", "schedule", "body")
+    """The task and the caller's roles on it; 404 to anyone with none."""
+    qs = Task.objects.select_related("servant", "evaluator", "evaluator_user", "schedule", "body")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     task = qs.filter(pk=task_id).first()
@@ -62,30 +86,36 @@ def access_task(user: Any, task_id: int, *, for_update: bool = False) -> tuple[T
     return task, roles
 
 
+def sheet_readable(task: Task, roles: set[str]) -> bool:
+    """Whether the caller may read the sheet's scores, values and comments (002 p21)."""
+    return may_read_sheet(roles, task.state)
+
+
 def access_result(user: Any, result_id: int) -> tuple[Result, set[str]]:
-    result = (
-        Result.objects.select_related("servant", "task__evaluator", "body")
-        .filter(pk=result_id)
-        .first()
-    )
+    """A result, to those who may know it (002 p21); HR officers 403, everyone else 404."""
+    result = Result.objects.select_related("servant", "task", "body").filter(pk=result_id).first()
     if result is None:
         raise NotFound(MSG_NOT_FOUND, code="not_found")
-    roles: set[str] = set()
+    roles = _record_roles(user, body_id=result.body_id, servant_user_id=result.servant.user_id)
     if getattr(user, "is_authenticated", False):
-        if result.servant.user_id == user.pk:
-            roles.add(EVALUATED)
-        if result.task and result.task.evaluator and result.task.evaluator.user_id == user.pk:
-            roles.add(EVALUATOR)
-        elif result.task is None and Task.objects.filter(
+        if result.task is not None:
+            if result.task.evaluator_user_id == user.pk:
+                roles.add(EVALUATOR)
+        elif Task.objects.filter(
             servant_id=result.servant_id, schedule__year=result.year, kind=result.kind,
-            evaluator__user=user,
+            evaluator_user=user,
         ).exists():  # fmt: skip
             roles.add(EVALUATOR)  # a year result: whoever evaluated its quarters (002 p21)
-        if is_hr(user, result.body_id):
-            roles.add(HR)
     if not roles:
         raise NotFound(MSG_NOT_FOUND, code="not_found")
+    if not may_read_result(roles):
+        raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
     return result, roles
+
+
+def may_see_results(user: Any, body_id: int, roles: frozenset[str] | None = None) -> bool:
+    """Aggregates of a body's results (bands by unit) for the head of HR only (002 p21)."""
+    return Role.HR_HEAD in (roles if roles is not None else body_roles(user, body_id))
 
 
 def access_schedule(
@@ -96,13 +126,12 @@ def access_schedule(
     if schedule is None or not getattr(user, "is_authenticated", False):
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     roles = body_roles(user, schedule.body_id)
-    superuser = getattr(user, "is_superuser", False)
-    allowed = superuser or bool(roles & (HR_ROLES | {Role.AUTHORIZED_PERSON}))
+    allowed = bool(roles & (HR_ROLES | {Role.AUTHORIZED_PERSON}))
     if not allowed:
         access_body(user, schedule.body_id)  # NotFound for strangers, as for every org page
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
-    if approve and not (superuser or Role.AUTHORIZED_PERSON in roles):
+    if approve and Role.AUTHORIZED_PERSON not in roles:
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
-    if edit and not (superuser or roles & HR_ROLES):
+    if edit and not roles & HR_ROLES:
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
     return schedule

@@ -58,6 +58,8 @@ class TaskOut(Schema):
     participation: str
     reason: str
     evaluator_id: int | None
+    evaluator_user_id: int | None
+    evaluator_source: str
     state: str
     due_date: date | None
     late: bool
@@ -80,12 +82,19 @@ class LineOut(Schema):
 
 
 class SheetOut(TaskOut):
+    readable: bool = Field(
+        ...,
+        description="Whether you may read the scores and comments (002 p21); "
+        "false for HR officers, and for the evaluated person before submission",
+    )
     score: Decimal | None
     lines: list[LineOut]
 
 
 class SheetIn(Schema):
-    revision: int | None = Field(None, description="The revision you read; a stale one gets 409")
+    revision: int = Field(
+        ..., ge=0, le=2**31 - 1, description="The revision you read; a stale one gets 409"
+    )
     scores: dict[str, str | float | None] = Field(default_factory=dict)
     comments: dict[str, str] = Field(default_factory=dict)
 
@@ -97,7 +106,9 @@ class ActIn(Schema):
 
 
 class ActionIn(Schema):
-    revision: int | None = None
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="The revision you read: needed except to acknowledge"
+    )
     reason: str = Field("", max_length=2000)
     act: ActIn | None = None
 
@@ -124,14 +135,25 @@ class ResultPage(Schema):
     items: list[ResultOut]
 
 
-def _sheet(task: Task) -> dict[str, Any]:
+def _sheet(task: Task, roles: set[str]) -> dict[str, Any]:
+    """A sheet as the caller may see it: the content only to those 002 p21 names."""
     data = TaskOut.model_validate(task, from_attributes=True).model_dump()
-    data["score"] = task.score
-    data["lines"] = [
-        {"code": line.code, "name": line.name, "score": line.score, "comment": line.comment}
-        for line in task.lines.all()
-    ]
+    readable = access.sheet_readable(task, roles)
+    data["readable"] = readable
+    data["score"] = task.score if readable else None
+    data["lines"] = (
+        [
+            {"code": line.code, "name": line.name, "score": line.score, "comment": line.comment}
+            for line in task.lines.all()
+        ]
+        if readable
+        else []
+    )
     return data
+
+
+def _after(request: HttpRequest, task: Task) -> dict[str, Any]:
+    return _sheet(task, access.task_roles(request.user, task))
 
 
 @router.get("/bodies/{body_id}/schedules", response=SchedulePage, summary="Schedules of a body")
@@ -158,6 +180,44 @@ def create_schedule(request: HttpRequest, body_id: int, payload: ScheduleIn) -> 
 @router.get("/schedules/{schedule_id}", response=ScheduleOut)
 def get_schedule(request: HttpRequest, schedule_id: int) -> Schedule:
     return access.access_schedule(request.user, schedule_id)
+
+
+class PreviewTaskOut(Schema):
+    servant_id: int
+    servant: str
+    kind: str
+
+
+class PreviewOut(Schema):
+    total: int
+    evaluated: int
+    excluded: int
+    missing: list[PreviewTaskOut] = Field(..., description="Sheets that would have no evaluator")
+    authorized: list[PreviewTaskOut] = Field(
+        ..., description="Sheets the authorized person would evaluate (002 p2(3))"
+    )
+
+
+@router.get(
+    "/schedules/{schedule_id}/preview",
+    response=PreviewOut,
+    summary="Before approval: the sheets approval would create, and any without an evaluator",
+)
+def preview_schedule(request: HttpRequest, schedule_id: int) -> dict[str, Any]:
+    schedule = access.access_schedule(request.user, schedule_id)
+    summary = selectors.preview_summary(services.schedule_preview(schedule))
+
+    def rows(tasks: list[Task]) -> list[dict[str, Any]]:
+        return [
+            {"servant_id": t.servant_id, "servant": t.servant.full_name, "kind": t.kind}
+            for t in tasks
+        ]
+
+    return {
+        **summary,
+        "missing": rows(summary["missing"]),
+        "authorized": rows(summary["authorized"]),
+    }
 
 
 @router.post(
@@ -203,8 +263,8 @@ def my_tasks(
 
 @router.get("/tasks/{task_id}", response=SheetOut, summary="A sheet with its lines")
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
-    task, _roles = access.access_task(request.user, task_id)
-    return _sheet(task)
+    task, roles = access.access_task(request.user, task_id)
+    return _sheet(task, roles)
 
 
 @router.put("/tasks/{task_id}/sheet", response=SheetOut, summary="Save a draft of the sheet")
@@ -213,7 +273,7 @@ def save_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str
         actor=request.user, task_id=task_id, action="save_draft", revision=payload.revision,
         sheet=SheetInput(payload.scores, payload.comments),
     )  # fmt: skip
-    return _sheet(task)
+    return _after(request, task)
 
 
 @router.post(
@@ -224,7 +284,7 @@ def submit_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[s
         actor=request.user, task_id=task_id, action="submit", revision=payload.revision,
         sheet=SheetInput(payload.scores, payload.comments),
     )  # fmt: skip
-    return _sheet(task)
+    return _after(request, task)
 
 
 @router.post(
@@ -245,7 +305,7 @@ def act_on_task(
         actor=request.user, task_id=task_id, action=action, revision=payload.revision,
         reason=payload.reason, act=act,
     )  # fmt: skip
-    return _sheet(task)
+    return _after(request, task)
 
 
 @router.get("/results", response=ResultPage, summary="My results by quarter and year")

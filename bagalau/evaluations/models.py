@@ -101,6 +101,7 @@ class EvaluatorSource(models.TextChoices):
     ASSIGNED = "assigned", _("assigned by HR")
     ACTING = "acting", _("acting for the absent evaluator")
     CHIEF_OF_STAFF = "chief_of_staff", _("the chief of staff, by the first head's decision")
+    AUTHORIZED_PERSON = "authorized_person", _("the authorized person (the structure gives nobody)")
     NONE = "none", _("none found")
 
 
@@ -130,7 +131,18 @@ class Task(models.Model):
         related_name="tasks_to_evaluate",
     )
     evaluator_source = models.CharField(
-        _("evaluator from"), max_length=16, choices=EvaluatorSource.choices
+        _("evaluator from"), max_length=24, choices=EvaluatorSource.choices
+    )
+    # Who fills the sheet and may read it (002 p21): the evaluator's login. Usually the
+    # evaluator servant's user; the authorized person's user when the structure gives nobody
+    # (002 p2(3)), who may have no servant record. Access compares this id.
+    evaluator_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator (user)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks_to_evaluate",
     )
     state = models.CharField(_("status"), max_length=16, choices=TaskState.choices)
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
@@ -156,11 +168,21 @@ class Task(models.Model):
         ]
         indexes = [
             models.Index(fields=["evaluator", "state"]),
+            models.Index(fields=["evaluator_user", "state"]),
             models.Index(fields=["schedule", "state"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.schedule} {self.get_kind_display()} #{self.servant_id}"
+
+    @property
+    def evaluator_name(self) -> str:
+        """The evaluator servant's name, or the authorized person's when they have no record."""
+        if self.evaluator is not None:
+            return self.evaluator.full_name
+        if self.evaluator_user is not None:
+            return self.evaluator_user.get_full_name() or self.evaluator_user.username
+        return ""
 
 
 class SheetLine(models.Model):

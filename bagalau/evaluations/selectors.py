@@ -91,7 +91,7 @@ def eligibility_for(
 def schedule_tasks(schedule: Schedule) -> QuerySet[Task]:
     return (
         Task.objects.filter(schedule=schedule)
-        .select_related("servant", "evaluator", "appointment__position__unit")
+        .select_related("servant", "evaluator", "evaluator_user", "appointment__position__unit")
         .order_by(
             "appointment__position__unit__code", "servant__last_name_kk", "servant_id", "kind"
         )
@@ -99,7 +99,7 @@ def schedule_tasks(schedule: Schedule) -> QuerySet[Task]:
 
 
 def evaluator_tasks(user: Any, schedule: Schedule | None = None) -> QuerySet[Task]:
-    qs = Task.objects.filter(evaluator__user=user).exclude(state=TaskState.EXCLUDED)
+    qs = Task.objects.filter(evaluator_user=user).exclude(state=TaskState.EXCLUDED)
     if schedule is not None:
         qs = qs.filter(schedule=schedule)
     return qs.select_related("servant", "schedule", "appointment__position").order_by(
@@ -115,8 +115,40 @@ def servant_results(user: Any) -> QuerySet[Result]:
     )
 
 
-def progress(schedule: Schedule) -> dict[str, Any]:
-    """Counts by unit and status, overdue, late, not evaluated and why, band distribution."""
+def preview_summary(tasks: list[Task]) -> dict[str, Any]:
+    """What approval would create: counts, and the sheets HR must look at before (item 2).
+
+    `missing`: no evaluator can fill them (the structure gives nobody and the body names no
+    authorized person, or the evaluator has no login); `authorized`: the authorized person
+    evaluates them because the structure gives nobody (002 p2(3)).
+    """
+    open_tasks = [t for t in tasks if t.state != TaskState.EXCLUDED]
+    missing = [t for t in open_tasks if t.evaluator_user_id is None]
+    authorized = [
+        t
+        for t in open_tasks
+        if t.evaluator_user_id is not None and t.evaluator_source == "authorized_person"
+    ]
+    servants = {
+        s.pk: s for s in Servant.objects.filter(pk__in={t.servant_id for t in missing + authorized})
+    }
+    for task in missing + authorized:
+        task.servant = servants[task.servant_id]
+    return {
+        "total": len(tasks),
+        "evaluated": len(open_tasks),
+        "excluded": len(tasks) - len(open_tasks),
+        "missing": missing,
+        "authorized": authorized,
+    }
+
+
+def progress(schedule: Schedule, *, with_results: bool = False) -> dict[str, Any]:
+    """Counts by unit and status, overdue, late, not evaluated and why; bands for the head of HR.
+
+    `with_results`: the distribution by band is a reading of results (002 p21), for the
+    head of HR only; HR officers see the process counts.
+    """
     rows = (
         Task.objects.filter(schedule=schedule)
         .values("appointment__position__unit__code", "appointment__position__unit__name_kk",
@@ -143,20 +175,23 @@ def progress(schedule: Schedule) -> dict[str, Any]:
         .select_related("servant")
         .order_by("servant__last_name_kk")
     )
-    bands = Counter(
-        dict(
-            Result.objects.filter(task__schedule=schedule)
-            .values_list("band")
-            .annotate(n=Count("id"))
-            .values_list("band", "n")
+    bands: Counter[str] = Counter()
+    band_rows: list[tuple[Any, int]] = []
+    if with_results:
+        bands = Counter(
+            dict(
+                Result.objects.filter(task__schedule=schedule)
+                .values_list("band")
+                .annotate(n=Count("id"))
+                .values_list("band", "n")
+            )
         )
-    )
-    band_rows = [
-        (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
-    ]
+        band_rows = [
+            (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
+        ]
     late_tasks = (
         Task.objects.filter(schedule=schedule, late=True)
-        .select_related("servant", "evaluator")
+        .select_related("servant", "evaluator", "evaluator_user")
         .order_by("submitted_at")
     )
     return {
@@ -185,7 +220,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         )
     )
     rows = (
-        Task.objects.filter(evaluator__user=user, state__in=("pending", "draft", "returned"))
+        Task.objects.filter(evaluator_user=user, state__in=OPEN_STATES)
         .values("schedule_id", "schedule__year", "schedule__quarter", "schedule__period_kind")
         .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())))
         .order_by("schedule__year", "schedule__quarter")

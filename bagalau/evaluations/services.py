@@ -22,12 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from bagalau.core.errors import Conflict, DomainError, FieldError, PermissionDenied
 from bagalau.core.models import audit
 from bagalau.methodology import selectors as methodology_selectors
-from bagalau.methodology.models import Audience, MethodologyVersion, VersionKind
+from bagalau.methodology.models import Audience, EvaluatorRule, MethodologyVersion, VersionKind
 from bagalau.org.models import (
     Absence,
     ActingAssignment,
     Appointment,
     EndReason,
+    Role,
+    RoleAssignment,
     Secondment,
     Servant,
     StateBody,
@@ -66,6 +68,9 @@ MSG_REFUSAL_SIGNERS = _(
 MSG_REFUSAL_DATE = _("Refusal act: give the date of the act.")
 MSG_EVALUATOR_SELF = _("A servant cannot evaluate themself.")
 MSG_EVALUATOR_BODY = _("The evaluator must be a servant of the same body.")
+MSG_EVALUATOR_NO_LOGIN = _(
+    "Evaluator: this servant has no login yet; give them one on the Roles page first."
+)
 MSG_NO_LINES = _(
     "This sheet has no lines to score yet: KPI sheets are filled from the approved work plan."
 )
@@ -158,6 +163,11 @@ class _Plan:
     absences: dict[int, list[eligibility_rules.Away]] = field(default_factory=dict)
     acting: dict[int, list[tuple[date, date, int]]] = field(default_factory=dict)
     seconded_out: set[int] = field(default_factory=set)
+    # servant id → user id, for the evaluators' logins; and the authorized person, who
+    # evaluates where the structure gives nobody (002 p2(3); methodology.md §7).
+    users: dict[int, int | None] = field(default_factory=dict)
+    authorized_user_id: int | None = None
+    authorized_servant_id: int | None = None
     snapshots: dict[date, OrgSnapshot] = field(default_factory=dict)
     calendar: workday_rules.Calendar = field(default_factory=workday_rules.Calendar)
 
@@ -221,6 +231,24 @@ def _plan(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> _Plan
     plan.calendar = workday_services.calendar_for(
         schedule.body_id, schedule.start - timedelta(days=31), schedule.end + timedelta(days=800)
     )
+    plan.users = dict(
+        Servant.objects.filter(
+            Q(body_id=schedule.body_id) | Q(pk__in=list(plan.appointments))
+        ).values_list("pk", "user_id")
+    )
+    authorized = (
+        RoleAssignment.objects.filter(body_id=schedule.body_id, role=Role.AUTHORIZED_PERSON)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if authorized is not None:
+        plan.authorized_user_id = authorized
+        plan.authorized_servant_id = (
+            Servant.objects.filter(user_id=authorized, body_id=schedule.body_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
     return plan
 
 
@@ -248,7 +276,8 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         return {
             "participation": Participation.NOT_EVALUATED, "reason": "seconded", "due_date": due,
             "returns_on": None, "evaluator_id": None, "evaluator_source": EvaluatorSource.NONE,
-            "appointment_id": appointment.pk, "state": TaskState.EXCLUDED,
+            "evaluator_user_id": None, "appointment_id": appointment.pk,
+            "state": TaskState.EXCLUDED,
         }  # fmt: skip
     stint = eligibility_rules.Stint(
         start=appointment.start_date,
@@ -267,7 +296,7 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         params=params,
         add_working_days=plan.add_working_days,
     )
-    evaluator_id, source = _evaluator(plan, appointment, due)
+    evaluator_id, source, evaluator_user_id = _evaluator(plan, appointment, due)
     participation = PARTICIPATION_OF[outcome.status]
     return {
         "participation": participation,
@@ -276,6 +305,7 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         "returns_on": outcome.returns_on,
         "evaluator_id": evaluator_id,
         "evaluator_source": source,
+        "evaluator_user_id": evaluator_user_id,
         "appointment_id": appointment.pk,
         "state": TaskState.EXCLUDED
         if participation == Participation.NOT_EVALUATED
@@ -283,13 +313,36 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
     }
 
 
-def _evaluator(plan: _Plan, appointment: Appointment, due: date | None) -> tuple[int | None, str]:
-    """Who evaluates, by the version's rules (002 p30; 2025 model, methodology.md §4a).
+def _evaluator(
+    plan: _Plan, appointment: Appointment, due: date | None
+) -> tuple[int | None, str, int | None]:
+    """Who evaluates, by the version's rules: (servant id, source, user id).
 
-    The direct supervisor by the structure (or the appointment's explicit override). With
-    the 2025 options: the chief of staff for the first head's direct subordinates when the
-    first head so decides, and the acting person when the evaluator is away on the due date.
+    The direct supervisor by the structure (or the appointment's explicit override), or the
+    superior where the version says so (002 p2(3); 002 p30). With the 2025 options: the
+    chief of staff for the first head's direct subordinates when the first head so decides,
+    and the acting person when the evaluator is away on the due date. Where the structure
+    gives nobody (the first head of the body), the authorized person evaluates (002 p2(3);
+    methodology.md §7): every task has an evaluator unless the body names no authorized person.
     """
+    evaluator_id, source = _evaluator_servant(plan, appointment, due)
+    if evaluator_id is not None:
+        return evaluator_id, source, plan.users.get(evaluator_id)
+    own_user = plan.users.get(appointment.servant_id)
+    if plan.authorized_user_id is not None and plan.authorized_user_id != own_user:
+        return (
+            plan.authorized_servant_id
+            if plan.authorized_servant_id != appointment.servant_id
+            else None,
+            EvaluatorSource.AUTHORIZED_PERSON,
+            plan.authorized_user_id,
+        )
+    return None, EvaluatorSource.NONE, None
+
+
+def _evaluator_servant(
+    plan: _Plan, appointment: Appointment, due: date | None
+) -> tuple[int | None, str]:
     schedule, version, body = plan.schedule, plan.schedule.version, plan.schedule.body
     day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
     snapshot = plan.snapshot(day)
@@ -305,6 +358,12 @@ def _evaluator(plan: _Plan, appointment: Appointment, due: date | None) -> tuple
         if appointment.supervisor_override_id
         else EvaluatorSource.STRUCTURE
     )
+    if version.evaluator_rule == EvaluatorRule.SUPERIOR and source == EvaluatorSource.STRUCTURE:
+        # The superior: the direct supervisor's own supervisor; where there is none (the
+        # direct supervisor is the first head), the direct supervisor evaluates.
+        superior = snapshot.supervisor_of(evaluator_id)
+        if superior is not None and superior != servant_id:
+            evaluator_id = superior
     if (
         version.chief_of_staff_option
         and body.chief_of_staff_evaluates
@@ -341,9 +400,9 @@ def _lines_for(task: Task, plan: _Plan) -> list[SheetLine]:
     ]
 
 
-def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> int:
-    """Create the missing tasks of an approved schedule (bulk). Returns how many."""
-    plan = _plan(schedule, servant_ids)
+def _new_tasks(plan: _Plan) -> list[Task]:
+    """The tasks an approval would create (unsaved): one per servant and applicable kind."""
+    schedule = plan.schedule
     existing = set(Task.objects.filter(schedule=schedule).values_list("servant_id", "kind"))
     new_tasks: list[Task] = []
     for appointment in plan.appointments.values():
@@ -363,6 +422,22 @@ def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) ->
                     **fields,
                 )  # fmt: skip
             )
+    return new_tasks
+
+
+def schedule_preview(schedule: Schedule) -> list[Task]:
+    """Before approval: the sheets that would be created (unsaved), for HR to check.
+
+    The schedule page lists those without an evaluator and those the authorized person
+    would evaluate (issue 11 item 2), so HR can fix the structure before approval.
+    """
+    return _new_tasks(_plan(schedule))
+
+
+def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> int:
+    """Create the missing tasks of an approved schedule (bulk). Returns how many."""
+    plan = _plan(schedule, servant_ids)
+    new_tasks = _new_tasks(plan)
     Task.objects.bulk_create(new_tasks, batch_size=1000)
     if any(t.pk is None for t in new_tasks):  # a backend that returns no ids from bulk inserts
         ids = {
@@ -412,7 +487,8 @@ def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
                 if task.state != TaskState.EXCLUDED and values["state"] == TaskState.PENDING:
                     values["state"] = task.state  # keep a draft a draft
                 if task.evaluator_source == EvaluatorSource.ASSIGNED:
-                    values.pop("evaluator_id"), values.pop("evaluator_source")
+                    for key in ("evaluator_id", "evaluator_source", "evaluator_user_id"):
+                        values.pop(key)
             dirty = [k for k, v in values.items() if getattr(task, k) != v]
             if dirty:
                 for k in dirty:
@@ -440,10 +516,15 @@ def task_reassign(*, actor: Any, task_id: int, evaluator: Servant, reason: str) 
         raise DomainError(MSG_EVALUATOR_BODY, code="evaluator_body", field="evaluator")
     if evaluator.pk == task.servant_id:
         raise DomainError(MSG_EVALUATOR_SELF, code="evaluator_self", field="evaluator")
+    if evaluator.user_id is None:
+        raise DomainError(MSG_EVALUATOR_NO_LOGIN, code="evaluator_no_login", field="evaluator")
     previous = task.evaluator_id
     task.evaluator, task.evaluator_source = evaluator, EvaluatorSource.ASSIGNED
+    task.evaluator_user_id = evaluator.user_id
     task.revision += 1
-    task.save(update_fields=["evaluator", "evaluator_source", "revision", "updated_at"])
+    task.save(
+        update_fields=["evaluator", "evaluator_source", "evaluator_user", "revision", "updated_at"]
+    )
     audit(
         actor=actor, action="task.reassigned", obj=task, body=task.body,
         data={"from": previous, "to": evaluator.pk, "reason": reason},
@@ -539,7 +620,7 @@ def task_transition(
     transition = check_transition(
         action, task.state, roles, reason=reason, state_label=str(task.get_state_display())
     )
-    check_revision(revision, task.revision)
+    check_revision(revision, task.revision, required=transition.needs_revision)
     today = _today()
     data: dict[str, Any] = {"from": task.state, "to": transition.target}
     updates = ["state", "revision", "updated_at"]

@@ -20,8 +20,8 @@ from bagalau.org import selectors as org_selectors
 from bagalau.org.models import Servant
 
 from . import access, forms, selectors, services
-from .models import Result, Schedule, ScheduleStatus, Task, TaskState
-from .rules.workflow import EVALUATED, EVALUATOR, HR
+from .models import OPEN_TASK_STATES, Result, Schedule, ScheduleStatus, Task, TaskState
+from .rules.workflow import EVALUATED, EVALUATOR, HR, MSG_STALE
 from .services import SheetInput
 
 
@@ -30,7 +30,7 @@ def schedules(request: HttpRequest, body_id: int) -> HttpResponse:
     org_access = org_selectors.access_body(request.user, body_id)
     roles = access.body_roles(request.user, body_id)
     can_edit = access.is_hr(request.user, body_id, roles)
-    can_approve = request.user.is_superuser or "authorized_person" in roles
+    can_approve = "authorized_person" in roles
     if not (can_edit or can_approve):
         org_selectors.require_staff_reader(org_access)
     form = forms.ScheduleForm(request.POST or None)
@@ -64,15 +64,18 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = access.access_schedule(request.user, schedule_id)
     org_access = org_selectors.access_body(request.user, schedule.body_id)
     roles = access.body_roles(request.user, schedule.body_id)
+    preview = None
+    if schedule.status == ScheduleStatus.DRAFT:
+        preview = selectors.preview_summary(services.schedule_preview(schedule))
     return render(
         request,
         "evaluations/schedule.html",
         {
             "schedule": schedule, "access": org_access, "body": schedule.body,
-            "tasks": selectors.schedule_tasks(schedule),
+            "tasks": selectors.schedule_tasks(schedule), "preview": preview,
             "can_edit": access.is_hr(request.user, schedule.body_id, roles),
             "can_approve": schedule.status == ScheduleStatus.DRAFT
-            and (request.user.is_superuser or "authorized_person" in roles),
+            and "authorized_person" in roles,
             "tab": "evaluations",
         },
     )  # fmt: skip
@@ -96,7 +99,7 @@ def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
         request,
         "evaluations/progress.html",
         {"schedule": schedule, "access": org_access, "body": schedule.body, "tab": "evaluations",
-         **selectors.progress(schedule)},
+         **selectors.progress(schedule, with_results=access.may_see_results(request.user, schedule.body_id))},
     )  # fmt: skip
 
 
@@ -134,7 +137,7 @@ def _sheet_input(post: Any, task: Task, prefix: str = "") -> SheetInput:
 
 def _revision(post: Any, prefix: str = "") -> int | None:
     raw = post.get(f"{prefix}revision")
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 @login_required
@@ -155,12 +158,16 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
         saved = submitted = 0
         for task in tasks:
             prefix = f"t{task.pk}-"
-            if task.state not in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED):
-                continue
             data = _sheet_input(request.POST, task, prefix)
             if not any(str(v).strip() for v in data.scores.values()) and not any(
                 data.comments.values()
             ):
+                continue
+            if task.state not in OPEN_TASK_STATES:
+                # Someone submitted it after this page was opened: the row lost the race.
+                # Its typed values are shown again beside the saved ones (issue 11 item 10).
+                posted[task.pk] = data
+                errors[task.pk] = {"revision": str(MSG_STALE)}
                 continue
             complete = all(str(v).strip() for v in data.scores.values())
             action = "submit" if submit and complete else "save_draft"
@@ -201,12 +208,14 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
     for task in tasks:
         lines = list(task.lines.all())
         typed = posted.get(task.pk)
+        conflict = "revision" in errors.get(task.pk, {})
         cells = [
             {
                 "line": line,
                 "value": typed.scores.get(line.code, "")
                 if typed
                 else ("" if line.score is None else line.score),
+                "saved": "" if line.score is None else line.score,
                 "error": errors.get(task.pk, {}).get(f"score_{line.code}", ""),
             }
             for line in lines
@@ -215,6 +224,8 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             {
                 "task": task,
                 "cells": cells,
+                "conflict": conflict,
+                "editable": task.state in OPEN_TASK_STATES,
                 "error": errors.get(task.pk, {}).get("", "")
                 or errors.get(task.pk, {}).get("revision", ""),
             }
@@ -264,7 +275,8 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Done."))
             return redirect("evaluations:sheet", task_id=task.pk)
-    lines = list(task.lines.all())
+    readable = access.sheet_readable(task, roles)
+    lines = list(task.lines.all()) if readable else []
     cells = [
         {
             "line": line,
@@ -277,6 +289,8 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         for line in lines
     ]
     band = None
+    if result is not None and not readable:
+        result = None  # 002 p21: HR officers run the process without the content
     if result is not None:
         band = task.version.bands.filter(scale="score", code=result.band).first()
     return render(
@@ -284,6 +298,7 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         "evaluations/sheet.html",
         {
             "task": task, "cells": cells, "result": result, "band": band,
+            "readable": readable,
             "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
             "editable": EVALUATOR in roles and task.state in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED),
             "errors": error_fields,
@@ -325,7 +340,7 @@ def my_results(request: HttpRequest) -> HttpResponse:
     tasks = (
         Task.objects.filter(servant__user=user)
         .exclude(state__in=[TaskState.ACQUAINTED])
-        .select_related("schedule", "evaluator")
+        .select_related("schedule", "evaluator", "evaluator_user")
         .order_by("-schedule__year", "-schedule__quarter")
     )
     names = {

@@ -19,6 +19,13 @@ class Model(models.TextChoices):
     M2025 = "2025", _("2025 model (quarterly differentiation, automatic year grade)")
 
 
+class EvaluatorRule(models.TextChoices):
+    """Who evaluates (002 p2(3)): the direct supervisor and/or the superior, by the body's specifics."""
+
+    DIRECT_SUPERVISOR = "direct_supervisor", _("the direct supervisor")
+    SUPERIOR = "superior", _("the superior (the direct supervisor's own supervisor)")
+
+
 class Category(models.Model):
     """A position category of the national list (003 App 4; methodology.md §5)."""
 
@@ -165,6 +172,17 @@ class MethodologyVersion(models.Model):
     score_decimals = models.PositiveSmallIntegerField(_("decimals kept"), default=2)
     final_grade_automatic = models.BooleanField(
         _("year grade formed automatically as the mean of the quarters"), default=False
+    )
+    evaluator_rule = models.CharField(
+        _("who evaluates"),
+        max_length=24,
+        choices=EvaluatorRule.choices,
+        default=EvaluatorRule.DIRECT_SUPERVISOR,
+        help_text=_(
+            "002 p2(3): the direct supervisor and/or the superior, depending on the body's "
+            "specifics. Where the structure gives nobody (the first head), the authorized "
+            "person evaluates."
+        ),
     )
     acting_evaluator = models.BooleanField(
         _("an acting evaluator evaluates when the evaluator is absent"), default=False

@@ -144,6 +144,7 @@ VERSION_FIELDS = (
     "respondents_max",
     "acting_evaluator",
     "chief_of_staff_option",
+    "evaluator_rule",
 )
 
 

@@ -33,12 +33,19 @@ MSG_STALE = _(
 )
 
 
+MSG_REVISION_REQUIRED = _(
+    "Revision: send the revision of the sheet you read, so that nobody's changes are lost."
+)
+
+
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
     target: str
     who: frozenset[str]
     needs_reason: bool = False
+    # A write based on what the actor read names the revision it read (issue 11 item 10).
+    needs_revision: bool = True
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -48,7 +55,9 @@ TRANSITIONS: dict[str, Transition] = {
     "reopen": Transition(
         frozenset({SUBMITTED, ACQUAINTED}), DRAFT, frozenset({HR}), needs_reason=True
     ),
-    "acknowledge": Transition(frozenset({SUBMITTED}), ACQUAINTED, frozenset({EVALUATED})),
+    "acknowledge": Transition(
+        frozenset({SUBMITTED}), ACQUAINTED, frozenset({EVALUATED}), needs_revision=False
+    ),
     "record_refusal": Transition(frozenset({SUBMITTED}), ACQUAINTED, frozenset({HR})),
 }
 
@@ -79,7 +88,15 @@ def check_transition(
     return transition
 
 
-def check_revision(expected: int | None, current: int) -> None:
-    """Two tabs or two evaluators: a write based on an old revision is refused (409)."""
-    if expected is not None and expected != current:
+def check_revision(expected: int | None, current: int, *, required: bool = True) -> None:
+    """Two tabs or two evaluators: a write based on an old revision is refused (409).
+
+    A write that names no revision is refused (400) where the transition needs one: without
+    it a write would silently overwrite a concurrent one.
+    """
+    if expected is None:
+        if required:
+            raise DomainError(MSG_REVISION_REQUIRED, code="revision_required", field="revision")
+        return
+    if expected != current:
         raise Conflict(MSG_STALE, code="stale", field="revision")

@@ -64,14 +64,25 @@ def test_the_flow_through_the_api(body2023):
         {"revision": sheet["revision"], "scores": {"quality": "1"}},
     )
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    current = draft.json()["revision"]
+    unnamed = post(head, f"/api/v1/evaluations/tasks/{task_id}/submit", {"scores": FULL})
+    assert unnamed.status_code == 400  # a write names the revision it read (issue 11 item 10)
     bad = post(
-        head, f"/api/v1/evaluations/tasks/{task_id}/submit", {"scores": {**FULL, "quality": "9"}}
+        head,
+        f"/api/v1/evaluations/tasks/{task_id}/submit",
+        {"revision": current, "scores": {**FULL, "quality": "9"}},
     )
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "score_quality"
-    done = post(head, f"/api/v1/evaluations/tasks/{task_id}/submit", {"scores": FULL})
+    done = post(
+        head, f"/api/v1/evaluations/tasks/{task_id}/submit", {"revision": current, "scores": FULL}
+    )
     assert done.status_code == 200 and done.json()["score"] == "4.31"
-    again = post(head, f"/api/v1/evaluations/tasks/{task_id}/submit", {"scores": FULL})
+    again = post(
+        head,
+        f"/api/v1/evaluations/tasks/{task_id}/submit",
+        {"revision": done.json()["revision"], "scores": FULL},
+    )
     assert again.status_code == 409
     results = w.client("servant").get("/api/v1/evaluations/results").json()["items"]
     assert results[0]["band"] == "effective"
@@ -85,26 +96,35 @@ def test_refusal_and_reopen_through_the_api(body2023):
     w = body2023
     approved(w)
     task = Task.objects.get(servant=w.servant, kind="differentiation")
-    post(w.client("heada"), f"/api/v1/evaluations/tasks/{task.pk}/submit", {"scores": FULL})
+    post(
+        w.client("heada"),
+        f"/api/v1/evaluations/tasks/{task.pk}/submit",
+        {"revision": task.revision, "scores": FULL},
+    )
     hr = w.client("hrofficer")
+    revision = Task.objects.get(pk=task.pk).revision
     short = post(
         hr,
         f"/api/v1/evaluations/tasks/{task.pk}/record_refusal",
-        {"act": {"date": "2026-04-08", "signers": ["A"]}},
+        {"revision": revision, "act": {"date": "2026-04-08", "signers": ["A"]}},
     )
     assert short.status_code == 400
     ok = post(
         hr,
         f"/api/v1/evaluations/tasks/{task.pk}/record_refusal",
-        {"act": {"date": "2026-04-08", "signers": ["A", "B", "C"]}},
+        {"revision": revision, "act": {"date": "2026-04-08", "signers": ["A", "B", "C"]}},
     )
     assert ok.status_code == 200 and ok.json()["state"] == "acquainted"
-    no_reason = post(hr, f"/api/v1/evaluations/tasks/{task.pk}/reopen", {})
+    # HR runs the process without the content (002 p21).
+    assert ok.json()["readable"] is False and ok.json()["lines"] == []
+    assert ok.json()["score"] is None
+    revision = ok.json()["revision"]
+    no_reason = post(hr, f"/api/v1/evaluations/tasks/{task.pk}/reopen", {"revision": revision})
     assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
-    assert (
-        post(hr, f"/api/v1/evaluations/tasks/{task.pk}/reopen", {"reason": "Қате"}).json()["state"]
-        == "draft"
+    reopened = post(
+        hr, f"/api/v1/evaluations/tasks/{task.pk}/reopen", {"revision": revision, "reason": "Қате"}
     )
+    assert reopened.json()["state"] == "draft"
 
 
 @time_machine.travel("2026-04-06 10:00 +05:00")
@@ -112,7 +132,11 @@ def test_outsiders_on_every_endpoint(body2023):
     w = body2023
     schedule = approved(w)
     task = Task.objects.get(servant=w.servant, kind="differentiation")
-    post(w.client("heada"), f"/api/v1/evaluations/tasks/{task.pk}/submit", {"scores": FULL})
+    post(
+        w.client("heada"),
+        f"/api/v1/evaluations/tasks/{task.pk}/submit",
+        {"revision": task.revision, "scores": FULL},
+    )
     result_id = task.result.pk
     reads = [
         f"/api/v1/evaluations/tasks/{task.pk}",
@@ -134,7 +158,9 @@ def test_outsiders_on_every_endpoint(body2023):
     assert w.client("colleague").get(reads[3]).status_code == 403
     assert (
         put(
-            w.client("otherhr"), f"/api/v1/evaluations/tasks/{task.pk}/sheet", {"scores": {}}
+            w.client("otherhr"),
+            f"/api/v1/evaluations/tasks/{task.pk}/sheet",
+            {"revision": 0, "scores": {}},
         ).status_code
         == 404
     )

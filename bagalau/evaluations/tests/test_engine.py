@@ -11,6 +11,7 @@ from bagalau.core.models import AuditEvent
 from bagalau.evaluations import services
 from bagalau.evaluations.models import Participation, Result, Task, TaskState
 from bagalau.evaluations.services import SheetInput
+from bagalau.evaluations.tests.flow import transition
 
 pytestmark = pytest.mark.django_db
 FULL = {"quality": "4", "deadlines": "4.5", "initiative": "3.75", "discipline": "5"}
@@ -65,31 +66,29 @@ def test_the_evaluator_scores_the_servant_acknowledges(body2023):
     w = body2023
     task = task_of(approve_q1(w), w.servant)
     head = w.users["heada"]
-    draft = services.task_transition(
+    draft = transition(
         actor=head, task_id=task.pk, action="save_draft", sheet=SheetInput({"quality": "4"})
     )
     assert draft.state == TaskState.DRAFT and draft.score is None
     with pytest.raises(DomainError) as err:
-        services.task_transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput({}))
+        transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput({}))
     assert err.value.code == "incomplete"
     assert {e.field for e in err.value.errors} == {
         "score_deadlines",
         "score_initiative",
         "score_discipline",
     }
-    done = services.task_transition(
-        actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL)
-    )
+    done = transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
     # (4 + 4.5 + 3.75 + 5) / 4 = 4.3125 → 4.31, "effectively" (002 p8).
     assert done.score == Decimal("4.31") and not done.late
     result = Result.objects.get(task=task)
     assert (result.band, result.original_score) == ("effective", Decimal("4.31"))
     assert result.acquaintance_due == date(2026, 4, 8)  # 002 p12: two working days
     with pytest.raises(NotFound):  # a colleague cannot even see it (002 p16)
-        services.task_transition(actor=w.users["colleague"], task_id=task.pk, action="acknowledge")
+        transition(actor=w.users["colleague"], task_id=task.pk, action="acknowledge")
     with pytest.raises(PermissionDenied):  # the evaluator sees it but cannot acknowledge
-        services.task_transition(actor=head, task_id=task.pk, action="acknowledge")
-    services.task_transition(actor=w.users["servant"], task_id=task.pk, action="acknowledge")
+        transition(actor=head, task_id=task.pk, action="acknowledge")
+    transition(actor=w.users["servant"], task_id=task.pk, action="acknowledge")
     result.refresh_from_db()
     assert result.acknowledged_at is not None
     assert AuditEvent.objects.filter(action="task.submit", actor=head).exists()
@@ -101,7 +100,7 @@ def test_outsiders_get_404_on_a_sheet(body2023):
     task = task_of(approve_q1(w), w.servant)
     for who in ("colleague", "headb", "otherhr", "authorized"):
         with pytest.raises(NotFound):
-            services.task_transition(actor=w.users[who], task_id=task.pk, action="save_draft")
+            transition(actor=w.users[who], task_id=task.pk, action="save_draft")
 
 
 @time_machine.travel("2026-04-06 10:00 +05:00")
@@ -110,7 +109,7 @@ def test_a_stale_tab_gets_a_conflict_and_nothing_is_lost(body2023):
     task = task_of(approve_q1(w), w.servant)
     head = w.users["heada"]
     opened = task.revision
-    services.task_transition(
+    transition(
         actor=head,
         task_id=task.pk,
         action="save_draft",
@@ -118,7 +117,7 @@ def test_a_stale_tab_gets_a_conflict_and_nothing_is_lost(body2023):
         sheet=SheetInput({"quality": "4"}),
     )
     with pytest.raises(Conflict) as err:
-        services.task_transition(
+        transition(
             actor=head,
             task_id=task.pk,
             action="save_draft",
@@ -134,11 +133,9 @@ def test_a_second_submission_is_a_conflict(body2023):
     w = body2023
     task = task_of(approve_q1(w), w.servant)
     head = w.users["heada"]
-    services.task_transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
+    transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
     with pytest.raises(Conflict):
-        services.task_transition(
-            actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL)
-        )
+        transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
 
 
 def test_a_late_submission_is_marked_late(body2023):
@@ -146,7 +143,7 @@ def test_a_late_submission_is_marked_late(body2023):
     with time_machine.travel("2026-04-03 10:00 +05:00"):
         task = task_of(approve_q1(w), w.servant)
     with time_machine.travel("2026-04-13 10:00 +05:00"):
-        done = services.task_transition(
+        done = transition(
             actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(FULL)
         )
     assert done.late
@@ -156,19 +153,17 @@ def test_a_late_submission_is_marked_late(body2023):
 def test_refusal_needs_an_act_with_three_signers_and_the_result_stands(body2023):
     w = body2023
     task = task_of(approve_q1(w), w.servant)
-    services.task_transition(
-        actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(FULL)
-    )
+    transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(FULL))
     hr = w.users["hrofficer"]
     with pytest.raises(DomainError) as err:
-        services.task_transition(
+        transition(
             actor=hr,
             task_id=task.pk,
             action="record_refusal",
             act={"date": "2026-04-08", "signers": ["A"]},
         )
     assert err.value.field == "signers"
-    services.task_transition(
+    transition(
         actor=hr, task_id=task.pk, action="record_refusal",
         act={"date": "2026-04-08", "signers": ["Бөлім басшысы", "Қызметші 1", "Қызметші 2"]},
     )  # fmt: skip
@@ -181,11 +176,11 @@ def test_hr_reopens_with_a_reason_and_the_change_is_kept(body2023):
     w = body2023
     task = task_of(approve_q1(w), w.servant)
     head, hr = w.users["heada"], w.users["hrofficer"]
-    services.task_transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
+    transition(actor=head, task_id=task.pk, action="submit", sheet=SheetInput(FULL))
     with pytest.raises(DomainError):
-        services.task_transition(actor=hr, task_id=task.pk, action="reopen")
-    services.task_transition(actor=hr, task_id=task.pk, action="reopen", reason="Қате енгізілді")
-    services.task_transition(
+        transition(actor=hr, task_id=task.pk, action="reopen")
+    transition(actor=hr, task_id=task.pk, action="reopen", reason="Қате енгізілді")
+    transition(
         actor=head, task_id=task.pk, action="submit", sheet=SheetInput({**FULL, "quality": "3"})
     )
     result = Result.objects.get(task=task)
@@ -251,7 +246,7 @@ def test_a_kpi_sheet_without_lines_cannot_be_submitted(body2023):
     schedule = approve_q1(w)
     kpi = task_of(schedule, w.head_a, "kpi_quarterly")
     with pytest.raises(DomainError) as err:
-        services.task_transition(actor=w.users["firsthead"], task_id=kpi.pk, action="submit")
+        transition(actor=w.users["firsthead"], task_id=kpi.pk, action="submit")
     assert err.value.code == "no_lines"
     kpi.refresh_from_db()
     assert kpi.state == TaskState.PENDING and not Result.objects.filter(task=kpi).exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bagalau.evaluations import services
 from bagalau.evaluations.models import Result, Schedule, Task, TaskState
+from bagalau.evaluations.tests.flow import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,11 @@ def test_the_quarter_by_clicking(body2023):
         == 302
     )
     assert Result.objects.get(pk=result.pk).acknowledged_at is not None
-    # HR's progress and distribution.
-    progress = w.client("hrofficer").get(reverse("evaluations:progress", args=[schedule.pk]))
+    # HR's progress; the distribution by band is for the head of HR only (002 p21).
+    officer = w.client("hrofficer").get(reverse("evaluations:progress", args=[schedule.pk]))
+    assert officer.status_code == 200 and officer.context["totals"]["acquainted"] == 1
+    assert officer.context["band_rows"] == [] and b"band-distribution" not in officer.content
+    progress = w.client("hrhead").get(reverse("evaluations:progress", args=[schedule.pk]))
     assert progress.status_code == 200
     assert progress.context["bands"]["effective"] == 1
     assert progress.context["bands"]["satisfactory"] == 1  # (3 + 3 + 3 + 2.5) / 4 = 2.875 → 2.88
@@ -88,6 +92,7 @@ def test_bad_input_in_bulk_entry_names_the_field_and_keeps_the_rest(body2023):
     data = {
         f"t{good.pk}-score_quality": "4", f"t{good.pk}-score_deadlines": "4",
         f"t{bad.pk}-score_quality": "7", f"t{bad.pk}-score_deadlines": "abc", "save": "1",
+        f"t{good.pk}-revision": good.revision, f"t{bad.pk}-revision": bad.revision,
     }  # fmt: skip
     response = head.post(reverse("evaluations:bulk", args=[schedule.pk]), data)
     assert response.status_code == 200
@@ -103,7 +108,7 @@ def test_outsiders_get_404_on_every_page(body2023):
     w = body2023
     schedule = draft_and_approve(w)
     task = Task.objects.get(schedule=schedule, servant=w.servant)
-    services.task_transition(
+    transition(
         actor=w.users["heada"], task_id=task.pk, action="submit",
         sheet=services.SheetInput({"quality": "4", "deadlines": "4", "initiative": "4", "discipline": "4"}),
     )  # fmt: skip

@@ -43,6 +43,7 @@ from bagalau.evaluations.models import (
     TaskState,
 )
 from bagalau.evaluations.services import SheetInput
+from bagalau.evaluations.tests.flow import transition
 from bagalau.org import services as org_services
 from bagalau.org.models import Appointment, EndReason
 
@@ -82,14 +83,12 @@ def task_of(schedule, servant, kind: str = "differentiation") -> Task:
 
 def submit(w, who: str, task: Task, scores: SheetInput, when: str) -> Task:
     with at(when):
-        return services.task_transition(
-            actor=w.users[who], task_id=task.pk, action="submit", sheet=scores
-        )
+        return transition(actor=w.users[who], task_id=task.pk, action="submit", sheet=scores)
 
 
 def acknowledge(w, who: str, task: Task, when: str) -> None:
     with at(when):
-        services.task_transition(actor=w.users[who], task_id=task.pk, action="acknowledge")
+        transition(actor=w.users[who], task_id=task.pk, action="acknowledge")
 
 
 def newcomer_in_unit_a(w, django_capture_on_commit_callbacks):
@@ -532,7 +531,7 @@ def test_full_year_2026_on_the_2025_model(body2025, django_capture_on_commit_cal
     # servant's Q4 on 1 February and the head lowers it to (3 + 4 + 4 + 4.5) / 4 = 3.875 → 3.88;
     # the quarter changes, the year grade of 4.17 stays.
     with at("2027-02-01 10:00"):
-        services.task_transition(
+        transition(
             actor=w.users["hrofficer"], task_id=s_q4.pk, action="reopen", reason="Қате енгізілді"
         )
     s_q4 = submit(w, "heada", s_q4, sheet("3", "4", "4", "4.5"), "2027-02-01 11:00")

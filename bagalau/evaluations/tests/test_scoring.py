@@ -172,7 +172,10 @@ class TestWorkflow:
     def test_a_stale_revision_is_a_conflict(self):
         from bagalau.core.errors import Conflict
 
-        check_revision(None, 3)
+        check_revision(None, 3, required=False)  # acknowledging names no revision
+        with pytest.raises(DomainError) as missing:
+            check_revision(None, 3)  # a write without one would overwrite a concurrent one
+        assert missing.value.code == "revision_required" and missing.value.status == 400
         check_revision(3, 3)
         with pytest.raises(Conflict):
             check_revision(2, 3)
