@@ -187,7 +187,8 @@ def build_2023(builder: DemoBuilder) -> StateBody:
         head = _position(
             body, unit, f"{code}-01", "Бөлім басшысы", "Руководитель отдела", "D-1", head=True
         )
-        head_user = {"04": "hrhead", "01": "head", "02": "head2"}.get(code)
+        # Every evaluator has a login: a sheet whose evaluator has none cannot be filled.
+        head_user = {"04": "hrhead", "01": "head", "02": "head2"}.get(code, f"head{code}")
         builder.servant(body, head, start=date(2018, 9, 1), username=head_user)
         for i, category in enumerate(["D-3", "D-4", "D-4", "D-5", "D-5"], start=2):
             pos = _position(
@@ -330,7 +331,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
             body,
             head,
             start=date(2016, 4, 1),
-            username={"01": "head2018", "02": "chair2018"}.get(code),
+            username={"01": "head2018", "02": "chair2018"}.get(code, f"head{code}-2018"),
         )
         for i, category in enumerate(staff, start=2):
             pos = _position(
