@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "bagalau.evaluations",
     "bagalau.notifications",
     "bagalau.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bagalau.core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bagalau.urls"
@@ -124,6 +128,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): after BAGALAU_SIGNIN_FAILURES failed sign-ins for one
+# username, or from one address, sign-in is refused for BAGALAU_SIGNIN_COOLOFF_MINUTES after
+# the last counted failure. Covers every authenticate() call: the login page, the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+BAGALAU_SIGNIN_FAILURES = env_int("BAGALAU_SIGNIN_FAILURES", 10)
+BAGALAU_SIGNIN_COOLOFF_MINUTES = env_int("BAGALAU_SIGNIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = BAGALAU_SIGNIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=BAGALAU_SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# Attempts during a lockout do not extend it: the time the message gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "bagalau.core.signin.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; 0 = none.
+BAGALAU_PROXY_COUNT = env_int("BAGALAU_PROXY_COUNT", 0)
+if BAGALAU_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = BAGALAU_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Password reset requests: at most this many per account and per address in a cool-off window.
+BAGALAU_RESET_PER_ACCOUNT = env_int("BAGALAU_RESET_PER_ACCOUNT", 3)
+BAGALAU_RESET_PER_ADDRESS = env_int("BAGALAU_RESET_PER_ADDRESS", 20)
+# API tokens: lifetime offered by default (the form offers 30/90/365 days), and how many
+# unknown or revoked tokens one address may send in a cool-off window before a 429.
+BAGALAU_TOKEN_DAYS = env_int("BAGALAU_TOKEN_DAYS", 90)
+BAGALAU_TOKEN_FAILURES_PER_ADDRESS = env_int("BAGALAU_TOKEN_FAILURES_PER_ADDRESS", 10)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from bagalau.core.errors import DomainError
 
-from .auth import AUTH
+from .auth import AUTH, SignInRefused
 
 api = NinjaAPI(
     title="Bagalau API",
@@ -45,11 +46,24 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+@api.exception_handler(SignInRefused)
+def sign_in_refused(request: HttpRequest, exc: SignInRefused) -> HttpResponse:
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.retry_at is not None:
+        response["Retry-After"] = str(max(1, int((exc.retry_at - timezone.now()).total_seconds())))
+    return response
+
+
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"code": "unauthenticated", "message": _("Log in or send an API token.")},
+        {
+            "code": "unauthenticated",
+            "message": _("Log in or send an API token."),
+            "field": None,
+            "errors": [],
+        },
         status=401,
     )
 

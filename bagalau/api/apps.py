@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "bagalau.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

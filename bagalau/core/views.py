@@ -8,11 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bagalau.api.models import ApiToken
+from bagalau.api.models import TOKEN_LIFETIMES_DAYS, ApiToken
+from bagalau.core import signin
 from bagalau.core.models import User
 from bagalau.org.selectors import bodies_for_user
 
@@ -42,6 +44,25 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Password reset, throttled per account and per address (see bagalau.core.signin)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        until = signin.reset_blocked_until(self.request, email)
+        if until is not None:
+            form.add_error(
+                "email",
+                _("Too many password reset requests: try again after %(until)s.")
+                % {"until": signin.local_time(until)},
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = signin.retry_after(until)
+            return response
+        signin.count_reset(self.request, email)
+        return super().form_valid(form)
+
+
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the language and remember it for the user (and the browser)."""
@@ -68,7 +89,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """The user's API tokens: issue one (the key is shown once) or revoke one."""
+    """The user's API tokens: issue one (the key is shown once, it expires) or revoke one."""
     new_key = None
     user = cast(User, request.user)
     if request.method == "POST":
@@ -79,9 +100,23 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The token was revoked."))
             return redirect("api_tokens")
         name = (request.POST.get("name") or "").strip()[:200]
+        raw_days = request.POST.get("days") or str(settings.BAGALAU_TOKEN_DAYS)
+        days = int(raw_days) if raw_days.isdigit() else 0
         if not name:
             messages.error(request, _("Name: give the token a name."))
+        elif days not in TOKEN_LIFETIMES_DAYS:
+            messages.error(request, _("Lifetime: choose 30, 90 or 365 days."))
         else:
-            _token, new_key = ApiToken.issue(user, name)
+            _token, new_key = ApiToken.issue(user, name, days=days)
     tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
-    return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})
+    return render(
+        request,
+        "core/api_tokens.html",
+        {
+            "tokens": tokens,
+            "new_key": new_key,
+            "lifetimes": TOKEN_LIFETIMES_DAYS,
+            "default_days": settings.BAGALAU_TOKEN_DAYS,
+            "now": timezone.now(),
+        },
+    )
