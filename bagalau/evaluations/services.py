@@ -200,7 +200,9 @@ def _plan(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> _Plan
         plan.appointments[appointment.servant_id] = appointment  # the latest in the period wins
     # 2025 model (§4a): a servant seconded over the period's end is evaluated by the host body,
     # in the host position; the home body leaves them out. One body evaluates each period.
-    seconded = Secondment.objects.filter(start_date__lte=schedule.end, end_date__gte=schedule.end)
+    seconded = Secondment.objects.in_effect().filter(
+        start_date__lte=schedule.end, end_date__gte=schedule.end
+    )
     if servant_ids is not None:
         seconded = seconded.filter(servant_id__in=list(servant_ids))
     for secondment in seconded.filter(

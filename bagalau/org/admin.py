@@ -68,5 +68,8 @@ class ActingAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(Secondment)
 class SecondmentAdmin(admin.ModelAdmin):
-    list_display = ("servant", "host_body", "host_position", "start_date", "end_date")
-    raw_id_fields = ("servant", "host_position")
+    list_display = (
+        "servant", "status", "host_bin", "host_body", "host_position", "start_date", "end_date",
+    )  # fmt: skip
+    list_filter = ("status",)
+    raw_id_fields = ("servant", "host_body", "host_position", "proposed_by", "decided_by")

@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "bagalau.org"
     label = "org"
     verbose_name = _("Organisation and staff")
+
+    def ready(self) -> None:
+        from . import notices
+
+        notices.register()

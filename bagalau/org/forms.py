@@ -160,6 +160,8 @@ class ActingForm(forms.Form):
 
 
 class SecondmentForm(forms.Form):
+    """The home body's proposal: typed values only, never checked against other bodies."""
+
     host_bin = forms.CharField(label=_("BIN of the host body"), max_length=12)
     host_position_code = forms.CharField(
         label=_("code of the position in the host body"), max_length=64
@@ -173,18 +175,26 @@ class SecondmentForm(forms.Form):
     def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        bin_, code = data.pop("host_bin", None), data.pop("host_position_code", None)
-        if bin_ and code:
-            position = Position.objects.filter(body__bin=bin_.strip(), code=code.strip()).first()
-            if position is None:
-                self.add_error(
-                    "host_position_code", _("No position with this code in a body with this BIN.")
-                )
-            else:
-                data["host_position"] = position
-        return data
+
+class SecondmentAcceptForm(forms.Form):
+    """The host body's HR confirms the position among its own positions."""
+
+    host_position = forms.ModelChoiceField(
+        label=_("position in the host body"), queryset=Position.objects.none()
+    )
+
+    def __init__(self, *args: Any, body: StateBody, code: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        positions = Position.objects.filter(body=body).select_related("unit").order_by("code")
+        self.fields["host_position"].queryset = positions  # type: ignore[attr-defined]
+        if code and not self.is_bound:
+            match = positions.filter(code=code).first()
+            if match is not None:
+                self.initial["host_position"] = match.pk
+
+
+class SecondmentDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea)
 
 
 class RoleForm(forms.Form):

@@ -267,28 +267,90 @@ class ActingAssignment(models.Model):
         return f"{self.servant_id} acts for {self.position_id} {self.start_date}–{self.end_date}"
 
 
+class SecondmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class SecondmentQuerySet(models.QuerySet["Secondment"]):
+    def in_effect(self) -> SecondmentQuerySet:
+        """Secondments the host body accepted: only these move evaluation to the host."""
+        return self.filter(status=SecondmentStatus.ACCEPTED)
+
+    def open(self) -> SecondmentQuerySet:
+        """Proposed or accepted: the ones that block an overlapping proposal."""
+        return self.filter(status__in=[SecondmentStatus.PROPOSED, SecondmentStatus.ACCEPTED])
+
+    def incoming(self, body: StateBody) -> SecondmentQuerySet:
+        """Proposals addressed to `body`: by its id, or by its BIN typed before it existed."""
+        return self.filter(
+            Q(host_body=body) | Q(host_body__isnull=True, host_bin=body.bin),
+        ).exclude(servant__body=body)
+
+
 class Secondment(models.Model):
     """Іссапарға жіберу (іс-сапар емес): a servant seconded to another body for a time.
 
     2025 model (methodology.md §4a): seconded servants are evaluated by the host body for the
-    period of secondment, in the host position.
+    period of secondment, in the host position. The home body's HR proposes it by the host's
+    BIN and a position code; it takes effect only once the host body's HR accepts it
+    (rules.SECONDMENT_TRANSITIONS). Until then nothing about the host is shown to the home
+    body: the typed BIN and code are kept as typed.
     """
 
     servant = models.ForeignKey(
         Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="secondments"
     )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SecondmentStatus.choices,
+        default=SecondmentStatus.PROPOSED,
+    )
+    host_bin = models.CharField(_("BIN of the host body"), max_length=12)
+    host_position_code = models.CharField(
+        _("code of the position in the host body"), max_length=64, blank=True
+    )
     host_body = models.ForeignKey(
-        StateBody, verbose_name=_("host body"), on_delete=models.CASCADE, related_name="+"
+        StateBody,
+        verbose_name=_("host body"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     host_position = models.ForeignKey(
         Position,
         verbose_name=_("position in the host body"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
     order = models.CharField(pgettext_lazy("legal act", "order"), max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    objects = SecondmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("secondment")
@@ -299,10 +361,20 @@ class Secondment(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="secondment_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted")
+                | Q(host_body__isnull=False, host_position__isnull=False),
+                name="accepted_secondment_has_host_position",
+            ),
         ]
+        indexes = [models.Index(fields=["host_body", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.servant_id} → {self.host_body_id} {self.start_date}–{self.end_date}"
+        return f"{self.servant_id} → {self.host_bin} {self.start_date}–{self.end_date}"
+
+    @property
+    def in_effect(self) -> bool:
+        return self.status == SecondmentStatus.ACCEPTED
 
 
 class AbsenceKind(models.TextChoices):

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from bagalau.core.errors import DomainError
+from bagalau.core.errors import Conflict, DomainError, PermissionDenied
 
 # --- IIN / BIN ------------------------------------------------------------------------
 
@@ -206,3 +206,68 @@ def add_months(day: date, months: int) -> date:
 def ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
     """Whether two closed date ranges (None end = open) share at least one day."""
     return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
+
+
+# --- Secondment workflow -----------------------------------------------------------------
+#
+#   proposed ─accept (host HR)→ accepted
+#      │  └──decline (host HR, reason)→ declined
+#      └──withdraw (home HR)→ withdrawn
+#
+# The same shape as the evaluation sheet's table (evaluations/rules/workflow.py): the role is
+# checked before the state, so an outsider learns nothing about the state.
+
+SECONDMENT_PROPOSED, SECONDMENT_ACCEPTED, SECONDMENT_DECLINED, SECONDMENT_WITHDRAWN = (
+    "proposed", "accepted", "declined", "withdrawn",
+)  # fmt: skip
+HOME_HR, HOST_HR = "home_hr", "host_hr"
+
+MSG_SECONDMENT_STATE = _("This secondment is “%(state)s”: it cannot be changed that way now.")
+MSG_SECONDMENT_ROLE = _("You cannot do this with this secondment.")
+MSG_SECONDMENT_REASON = _("Reason: say why.")
+MSG_SECONDMENT_ACTION = _("Unknown action.")
+
+
+@dataclass(frozen=True)
+class SecondmentTransition:
+    sources: frozenset[str]
+    target: str
+    who: frozenset[str]
+    needs_reason: bool = False
+
+
+SECONDMENT_TRANSITIONS: dict[str, SecondmentTransition] = {
+    "accept": SecondmentTransition(
+        frozenset({SECONDMENT_PROPOSED}), SECONDMENT_ACCEPTED, frozenset({HOST_HR})
+    ),
+    "decline": SecondmentTransition(
+        frozenset({SECONDMENT_PROPOSED}),
+        SECONDMENT_DECLINED,
+        frozenset({HOST_HR}),
+        needs_reason=True,
+    ),
+    "withdraw": SecondmentTransition(
+        frozenset({SECONDMENT_PROPOSED}), SECONDMENT_WITHDRAWN, frozenset({HOME_HR})
+    ),
+}
+
+
+def check_secondment_transition(
+    action: str, state: str, roles: Collection[str], *, reason: str = "", state_label: str = ""
+) -> SecondmentTransition:
+    """The transition, or the error: unknown action (400), wrong role (403), wrong state (409)."""
+    transition = SECONDMENT_TRANSITIONS.get(action)
+    if transition is None:
+        raise DomainError(MSG_SECONDMENT_ACTION, code="unknown_action", field="action")
+    if not transition.who & set(roles):
+        raise PermissionDenied(MSG_SECONDMENT_ROLE, code="forbidden")
+    if state not in transition.sources:
+        raise Conflict(
+            MSG_SECONDMENT_STATE,
+            code="invalid_state",
+            field="state",
+            params={"state": state_label or state},
+        )
+    if transition.needs_reason and not reason.strip():
+        raise DomainError(MSG_SECONDMENT_REASON, code="reason_required", field="reason")
+    return transition

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bagalau.core.errors import Conflict, DomainError
+from bagalau.core.errors import Conflict, DomainError, NotFound
 from bagalau.core.models import audit
 
-from . import rules
+from . import notices, rules
 from .models import (
+    HR_ROLES,
     Absence,
     ActingAssignment,
     Appointment,
@@ -22,6 +24,7 @@ from .models import (
     Role,
     RoleAssignment,
     Secondment,
+    SecondmentStatus,
     Servant,
     StateBody,
     Unit,
@@ -339,45 +342,164 @@ def acting_assign(
 
 MSG_SECONDMENT_SAME_BODY = _("A secondment is to another state body.")
 MSG_SECONDMENT_OVERLAP = _("The servant is already seconded during these dates.")
+MSG_SECONDMENT_POSITION = _("Choose a position of your body.")
+MSG_SECONDMENT_GONE = _("Not found.")
+
+
+def _is_hr(actor: Any, body_id: int | None) -> bool:
+    if body_id is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser:
+        return True
+    return RoleAssignment.objects.filter(
+        body_id=body_id, user=actor, role__in=list(HR_ROLES)
+    ).exists()
+
+
+def secondment_host(secondment: Secondment) -> StateBody | None:
+    """The host body: the one recorded, or the one that now has the typed BIN."""
+    if secondment.host_body_id is not None:
+        return secondment.host_body
+    return (
+        StateBody.objects.filter(bin=secondment.host_bin).first() if secondment.host_bin else None
+    )
+
+
+def secondment_roles(actor: Any, secondment: Secondment) -> set[str]:
+    """HOME_HR for the servant's body's HR; HOST_HR for the host's (never the proposer)."""
+    roles: set[str] = set()
+    if _is_hr(actor, secondment.servant.body_id):
+        roles.add(rules.HOME_HR)
+    host = secondment_host(secondment)
+    if (
+        host is not None
+        and host.pk != secondment.servant.body_id
+        and _is_hr(actor, host.pk)
+        and not (secondment.proposed_by_id and secondment.proposed_by_id == actor.pk)
+    ):
+        roles.add(rules.HOST_HR)
+    return roles
 
 
 @transaction.atomic
-def secondment_save(
+def secondment_propose(
     *,
     actor: Any,
     servant: Servant,
-    host_position: Position,
+    host_bin: str,
+    host_position_code: str,
     start_date: date,
     end_date: date,
     order: str = "",
 ) -> Secondment:
-    """Second a servant to another body: it evaluates them for the period (2025 model, §4a)."""
+    """The home body's HR proposes to second a servant to another body (2025 model, §4a).
+
+    Whatever BIN and code are typed, the same proposal is recorded and the same answer
+    given: the home body learns nothing about another body's positions until its HR
+    accepts. The host's HR is notified when the BIN is a body's.
+    """
     if end_date < start_date:
         raise DomainError(MSG_END_BEFORE_START, code="end_before_start", field="end_date")
-    if host_position.body_id == servant.body_id:
-        raise DomainError(MSG_SECONDMENT_SAME_BODY, code="same_body", field="host_position")
-    if Secondment.objects.filter(
-        servant=servant, start_date__lte=end_date, end_date__gte=start_date
-    ).exists():
+    try:
+        bin_ = rules.validate_bin(host_bin)
+    except DomainError as exc:
+        raise DomainError(exc.message, code=exc.code, field="host_bin") from None
+    code = host_position_code.strip()
+    locked = Servant.objects.select_for_update().select_related("body").get(pk=servant.pk)
+    if bin_ == locked.body.bin:
+        raise DomainError(MSG_SECONDMENT_SAME_BODY, code="same_body", field="host_bin")
+    if (
+        Secondment.objects.open()
+        .filter(servant=locked, start_date__lte=end_date, end_date__gte=start_date)
+        .exists()
+    ):
         raise DomainError(MSG_SECONDMENT_OVERLAP, code="secondment_overlap", field="start_date")
     secondment = Secondment.objects.create(
-        servant=servant, host_body_id=host_position.body_id, host_position=host_position,
-        start_date=start_date, end_date=end_date, order=order,
+        servant=locked, status=SecondmentStatus.PROPOSED, host_bin=bin_, host_position_code=code,
+        host_body=StateBody.objects.filter(bin=bin_).first(), start_date=start_date,
+        end_date=end_date, order=order,
+        proposed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
-    staff_changed_on_commit(servant.body_id, [servant.pk])
-    staff_changed_on_commit(host_position.body_id, [servant.pk])
     audit(
         actor=actor,
-        action="secondment.saved",
+        action="secondment.proposed",
         obj=secondment,
-        body=servant.body,
+        body=locked.body,
         data={
-            "host": host_position.body_id,
+            "host_bin": bin_,
+            "host_position_code": code,
             "start": start_date.isoformat(),
             "end": end_date.isoformat(),
         },
     )
+    notices.proposed(secondment)
     return secondment
+
+
+@transaction.atomic
+def secondment_transition(
+    *,
+    actor: Any,
+    secondment_id: int,
+    action: str,
+    host_position: Position | None = None,
+    reason: str = "",
+) -> Secondment:
+    """Accept or decline (the host's HR) or withdraw (the home body's HR) a proposal.
+
+    Strangers to both bodies get NotFound; the role is checked before the state
+    (rules.check_secondment_transition). Accepting puts the servant into the host's open
+    schedules and takes them out of the home body's (staff_changed for both bodies).
+    """
+    row = (
+        Secondment.objects.select_for_update()
+        .select_related("servant__body", "host_body")
+        .filter(pk=secondment_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(MSG_SECONDMENT_GONE, code="not_found")
+    roles = secondment_roles(actor, row)
+    if not roles:
+        raise NotFound(MSG_SECONDMENT_GONE, code="not_found")
+    transition = rules.check_secondment_transition(
+        action, row.status, roles, reason=reason, state_label=str(row.get_status_display())
+    )
+    host = secondment_host(row)
+    if action == "accept":
+        if host is None or host_position is None or host_position.body_id != host.pk:
+            raise DomainError(MSG_SECONDMENT_POSITION, code="invalid", field="host_position")
+        if (
+            Secondment.objects.in_effect()
+            .filter(servant_id=row.servant_id, start_date__lte=row.end_date)
+            .filter(end_date__gte=row.start_date)
+            .exclude(pk=row.pk)
+            .exists()
+        ):
+            raise Conflict(MSG_SECONDMENT_OVERLAP, code="secondment_overlap", field="start_date")
+        row.host_body, row.host_position = host, host_position
+    row.status = transition.target
+    row.reason = reason.strip()[:500]
+    row.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    row.decided_at = timezone.now()
+    row.save()
+    data: dict[str, Any] = {"from": "proposed", "to": row.status}
+    if row.reason:
+        data["reason"] = row.reason
+    if action == "accept" and host_position is not None:
+        data["host_position"] = host_position.code
+    audit(
+        actor=actor,
+        action=f"secondment.{row.status}",
+        obj=row,
+        body=row.servant.body if action == "withdraw" else host,
+        data=data,
+    )
+    if action == "accept" and host is not None:
+        staff_changed_on_commit(row.servant.body_id, [row.servant_id])
+        staff_changed_on_commit(host.pk, [row.servant_id])
+    notices.decided(row)
+    return row
 
 
 # --- absences ----------------------------------------------------------------------------------

@@ -16,6 +16,22 @@ urlpatterns = [
     path("<int:body_id>/staff/new/", views.servant_edit, name="servant_new"),
     path("<int:body_id>/staff/<int:servant_id>/edit/", views.servant_edit, name="servant_edit"),
     path("<int:body_id>/roles/", views.roles, name="roles"),
+    path("<int:body_id>/secondments/", views.secondment_list, name="secondments"),
+    path(
+        "<int:body_id>/secondments/<int:secondment_id>/accept/",
+        views.secondment_accept,
+        name="secondment_accept",
+    ),
+    path(
+        "<int:body_id>/secondments/<int:secondment_id>/decline/",
+        views.secondment_decline,
+        name="secondment_decline",
+    ),
+    path(
+        "<int:body_id>/secondments/<int:secondment_id>/withdraw/",
+        views.secondment_withdraw,
+        name="secondment_withdraw",
+    ),
     path("<int:body_id>/import/", views_excel.import_page, name="import"),
     path("<int:body_id>/export.xlsx", views_excel.export, name="export"),
     path("template.xlsx", views_excel.template, name="template"),

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bagalau.core.errors import DomainError
+from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.methodology import selectors as methodology_selectors
 
 from . import forms, selectors, services
-from .models import Absence, Appointment, Position, RoleAssignment, Servant, Unit
+from .models import Absence, Appointment, Position, RoleAssignment, Secondment, Servant, Unit
 
 
 def today() -> date:
@@ -338,12 +338,132 @@ def acting_create(request: HttpRequest, servant_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
+MSG_SECONDMENT_SENT = _("The proposal is sent to the host body's HR for acceptance.")
+
+
 @login_required
 def secondment_create(request: HttpRequest, servant_id: int) -> HttpResponse:
+    """The home body's HR proposes a secondment; the answer never depends on the host."""
     return _servant_form(
-        request, servant_id, form_class=forms.SecondmentForm, service=services.secondment_save,
-        title=_("Second to another body"), done=_("The secondment is recorded."),
+        request, servant_id, form_class=forms.SecondmentForm, service=services.secondment_propose,
+        title=_("Second to another body"), done=MSG_SECONDMENT_SENT,
     )  # fmt: skip
+
+
+@login_required
+def secondment_list(request: HttpRequest, body_id: int) -> HttpResponse:
+    """Proposals to this body (its HR accepts or declines) and from it (its HR withdraws)."""
+    access = selectors.access_body(request.user, body_id, for_write=True)
+    incoming = (
+        Secondment.objects.incoming(access.body)
+        .select_related("servant__body", "host_position")
+        .order_by("status", "-id")
+    )
+    outgoing = (
+        Secondment.objects.filter(servant__body=access.body)
+        .select_related("servant", "host_body", "host_position")
+        .order_by("status", "-id")
+    )
+    return _page(
+        request,
+        "org/secondment_list.html",
+        {
+            "access": access,
+            "body": access.body,
+            "incoming": Paginator(incoming, settings.PAGE_SIZE).get_page(request.GET.get("in")),
+            "outgoing": Paginator(outgoing, settings.PAGE_SIZE).get_page(request.GET.get("out")),
+            "tab": "secondments",
+        },
+    )
+
+
+def _secondment_of(
+    request: HttpRequest, body_id: int, secondment_id: int, *, incoming: bool
+) -> tuple[selectors.BodyAccess, Secondment]:
+    access = selectors.access_body(request.user, body_id, for_write=True)
+    qs = (
+        Secondment.objects.incoming(access.body)
+        if incoming
+        else Secondment.objects.filter(servant__body=access.body)
+    )
+    secondment = get_object_or_404(
+        qs.select_related("servant__body", "host_position"), pk=secondment_id
+    )
+    return access, secondment
+
+
+def _secondment_decision(
+    request: HttpRequest,
+    body_id: int,
+    secondment_id: int,
+    *,
+    action: str,
+    form_class: type[django_forms.Form],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    access, secondment = _secondment_of(request, body_id, secondment_id, incoming=True)
+    kwargs: dict[str, Any] = (
+        {"body": access.body, "code": secondment.host_position_code} if action == "accept" else {}
+    )
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secondment_transition(
+                actor=request.user, secondment_id=secondment.pk, action=action, **form.cleaned_data
+            )
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
+        else:
+            messages.success(request, done)
+            return redirect("org:secondments", body_id=body_id)
+    return _page(
+        request,
+        "org/secondment_form.html",
+        {
+            "form": form,
+            "body": access.body,
+            "access": access,
+            "title": title,
+            "secondment": secondment,
+            "tab": "secondments",
+        },
+    )
+
+
+@login_required
+def secondment_accept(request: HttpRequest, body_id: int, secondment_id: int) -> HttpResponse:
+    return _secondment_decision(
+        request, body_id, secondment_id, action="accept", form_class=forms.SecondmentAcceptForm,
+        title=_("Accept the secondment"), done=_("The secondment is accepted."),
+    )  # fmt: skip
+
+
+@login_required
+def secondment_decline(request: HttpRequest, body_id: int, secondment_id: int) -> HttpResponse:
+    return _secondment_decision(
+        request, body_id, secondment_id, action="decline", form_class=forms.SecondmentDeclineForm,
+        title=_("Decline the secondment"), done=_("The secondment is declined."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def secondment_withdraw(request: HttpRequest, body_id: int, secondment_id: int) -> HttpResponse:
+    _access, secondment = _secondment_of(request, body_id, secondment_id, incoming=False)
+    try:
+        services.secondment_transition(
+            actor=request.user, secondment_id=secondment.pk, action="withdraw"
+        )
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("The proposal is withdrawn."))
+    return redirect("org:secondments", body_id=body_id)
 
 
 @login_required

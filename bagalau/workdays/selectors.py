@@ -46,3 +46,19 @@ def can_edit_calendar(user: Any, body: StateBody | None) -> bool:
     if body is None:
         return False
     return RoleAssignment.objects.filter(body=body, user=user, role__in=list(HR_ROLES)).exists()
+
+
+def calendar_body(user: Any, body_id: int | None) -> StateBody | None:
+    """The body of a calendar the user may read (None: the national one, open to all).
+
+    A body's calendar answers only to its members (issue 11 item 6): to everyone else,
+    anonymous callers included, it is the same NotFound as an unknown id.
+    """
+    if body_id is None:
+        return None
+    from bagalau.org.selectors import access_body
+
+    try:
+        return access_body(user, body_id).body
+    except NotFound:
+        raise NotFound(MSG_BODY_NOT_FOUND, code="not_found", field="body") from None

@@ -26,7 +26,7 @@ from . import rules, services
 from .api import MAX_YEAR, MIN_YEAR
 from .forms import DayForm
 from .models import CalendarDay
-from .selectors import body_get, calendar_year_rows, can_edit_calendar, day_name
+from .selectors import calendar_body, calendar_year_rows, can_edit_calendar, day_name
 
 
 @dataclass
@@ -61,9 +61,10 @@ def _int_param(raw: str | None) -> int | None:
         return None
 
 
-def _body_or_404(body_id: int | None) -> StateBody | None:
+def _body_or_404(user: Any, body_id: int | None) -> StateBody | None:
+    """The calendar's body; 404 for an unknown id and for anyone not of the body."""
     try:
-        return body_get(body_id)
+        return calendar_body(user, body_id)
     except NotFound as exc:
         raise Http404(exc.text()) from None
 
@@ -94,7 +95,7 @@ def year(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     chosen = _int_param(request.GET.get("year"))
     shown_year = chosen if chosen and MIN_YEAR <= chosen <= MAX_YEAR else today.year
-    body = _body_or_404(_int_param(request.GET.get("body")))
+    body = _body_or_404(request.user, _int_param(request.GET.get("body")))
     body_id = body.pk if body else None
     rows = {row.date: row for row in calendar_year_rows(shown_year, body_id)}
     cal = rules.Calendar.from_overrides((day, row.is_working) for day, row in rows.items())
@@ -130,8 +131,11 @@ def _year_url(year: int, body: StateBody | None) -> str:
 @login_required
 @require_POST
 def day_edit(request: HttpRequest) -> HttpResponse:
-    """Set or clear one day: national (superusers) or a body's (its HR officers and head)."""
-    body = _body_or_404(_int_param(request.POST.get("body")))
+    """Set or clear one day: national (superusers) or a body's (its HR officers and head).
+
+    A body's calendar is 404 to people not of the body, 403 to its members without HR.
+    """
+    body = _body_or_404(request.user, _int_param(request.POST.get("body")))
     if not can_edit_calendar(request.user, body):
         raise PermissionDenied(_("You may not edit this calendar."))
     form = DayForm(request.POST)

@@ -115,9 +115,13 @@ def test_a_seconded_servant_is_evaluated_by_the_host_body(body2025):
     host_head = ServantFactory(body=host)
     AppointmentFactory(servant=host_head, position=host_head_post, start_date=date(2020, 1, 1))
     host_post = PositionFactory(unit=unit_x, body=host, category="D-4", code="XS")
-    org_services.secondment_save(
-        actor=None, servant=w.servant, host_position=host_post,
+    proposal = org_services.secondment_propose(
+        actor=w.users["hrofficer"], servant=w.servant, host_bin=host.bin, host_position_code="XS",
         start_date=date(2025, 12, 1), end_date=date(2026, 6, 30), order="№ 5",
+    )  # fmt: skip
+    org_services.secondment_transition(
+        actor=w.users["otherhr"], secondment_id=proposal.pk, action="accept",
+        host_position=host_post,
     )  # fmt: skip
     home = approve(w)
     home_task = Task.objects.get(schedule=home, servant=w.servant)
@@ -145,8 +149,9 @@ def test_a_secondment_is_to_another_body(body2025):
 
     w = body2025
     with pytest.raises(DomainError) as err:
-        org_services.secondment_save(
-            actor=None, servant=w.servant, host_position=w.head_b.appointments.get().position,
+        org_services.secondment_propose(
+            actor=w.users["hrofficer"], servant=w.servant, host_bin=w.body.bin,
+            host_position_code=w.head_b.appointments.get().position.code,
             start_date=date(2026, 1, 1), end_date=date(2026, 3, 31),
         )  # fmt: skip
-    assert err.value.field == "host_position"
+    assert err.value.field == "host_bin"

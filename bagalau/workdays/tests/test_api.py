@@ -32,9 +32,10 @@ def test_it_counts_backwards(seeded_2026: int, client: Client) -> None:
 
 
 def test_it_uses_the_body_calendar(
-    seeded_2026: int, client: Client, body: StateBody, superuser: Any
+    seeded_2026: int, client: Client, body: StateBody, superuser: Any, hr_officer: Any
 ) -> None:
     set_day(actor=superuser, day=date(2026, 3, 26), is_working=False, body=body)
+    client.force_login(hr_officer)  # a body's calendar answers only to its members
     response = client.get(URL, {"start": "2026-03-20", "working_days": 3, "body": body.pk})
     assert response.json() == {"deadline": "2026-03-31"}
 

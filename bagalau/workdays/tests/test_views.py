@@ -55,16 +55,17 @@ def test_anonymous_edit_goes_to_login(client: Client) -> None:
 def test_it_refuses_a_non_hr_user(client: Client, plain_user: Any, body: StateBody) -> None:
     client.force_login(plain_user)
     data = {"date": "2026-03-27", "status": "off", "action": "set", "body": body.pk}
-    assert client.post(reverse("workdays:day_edit"), data).status_code == 403
+    assert client.post(reverse("workdays:day_edit"), data).status_code == 404  # not of the body
     del data["body"]
     assert client.post(reverse("workdays:day_edit"), data).status_code == 403
     assert not CalendarDay.objects.filter(source="manual").exists()
 
 
-def test_hr_of_another_body_gets_403(client: Client, outsider: Any, body: StateBody) -> None:
+def test_hr_of_another_body_gets_404(client: Client, outsider: Any, body: StateBody) -> None:
+    # A body's calendar answers only to its members (issue 11 item 6).
     client.force_login(outsider)
     data = {"date": "2026-03-27", "status": "off", "action": "set", "body": body.pk}
-    assert client.post(reverse("workdays:day_edit"), data).status_code == 403
+    assert client.post(reverse("workdays:day_edit"), data).status_code == 404
 
 
 def test_hr_cannot_edit_the_national_calendar(client: Client, hr_officer: Any) -> None:
