@@ -155,3 +155,52 @@ def test_a_secondment_is_to_another_body(body2025):
             start_date=date(2026, 1, 1), end_date=date(2026, 3, 31),
         )  # fmt: skip
     assert err.value.field == "host_bin"
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_version_may_name_the_superior_as_evaluator(body2025):
+    # 002 p2(3): the direct supervisor and/or the superior, depending on the body's specifics.
+    w = body2025
+    from bagalau.methodology.selectors import version_for
+
+    version = version_for(w.body.pk, date(2026, 3, 31))
+    version.evaluator_rule = "superior"
+    version.save(update_fields=["evaluator_rule"])
+    schedule = approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant)
+    # The servant's direct supervisor is the head of unit A; the superior is the first head.
+    assert (task.evaluator, task.evaluator_user) == (w.first_head, w.first_head.user)
+    # The head of unit A has the first head as direct supervisor and no superior: the
+    # direct supervisor evaluates.
+    assert Task.objects.get(schedule=schedule, servant=w.head_a).evaluator == w.first_head
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_authorized_person_evaluates_the_first_head(body2025):
+    # 002 p2(3); methodology.md §7: the structure gives the first head nobody.
+    w = body2025
+    schedule = approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.first_head)
+    assert task.evaluator_source == EvaluatorSource.AUTHORIZED_PERSON
+    assert task.evaluator_user == w.users["authorized"]
+    assert task.evaluator_name  # shown on the pages even without a servant record
+    w.client("authorized")  # the authorized person fills the sheet like any evaluator
+    filled = services.task_transition(
+        actor=w.users["authorized"], task_id=task.pk, action="save_draft",
+        revision=task.revision, sheet=services.SheetInput({"quality": "4"}),
+    )  # fmt: skip
+    assert filled.state == "draft"
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_hr_reassigning_names_the_new_evaluators_login(body2025):
+    w = body2025
+    schedule = approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant)
+    services.task_reassign(
+        actor=w.users["hrofficer"], task_id=task.pk, evaluator=w.head_b, reason="Іссапар"
+    )
+    task.refresh_from_db()
+    assert task.evaluator_user == w.head_b.user
+    assert w.client("heada").get(f"/api/v1/evaluations/tasks/{task.pk}").status_code == 404
+    assert w.client("headb").get(f"/api/v1/evaluations/tasks/{task.pk}").status_code == 200

@@ -257,3 +257,88 @@ def test_api_outsiders_cannot_draft_or_approve(body2023):
     body = json.dumps({"year": 2026, "quarter": 1})
     assert w.client("otherhr").post(url, body, content_type="application/json").status_code == 404
     assert w.client("servant").post(url, body, content_type="application/json").status_code == 403
+
+
+def _bulk_rows(client, schedule):
+    page = client.get(reverse("evaluations:bulk", args=[schedule.pk]))
+    return {row["task"].servant_id: row["task"] for row in page.context["rows"]}
+
+
+def _bulk_data(task, scores, revision):
+    data = {f"t{task.pk}-revision": revision}
+    for code, value in zip(
+        ["quality", "deadlines", "initiative", "discipline"], scores, strict=True
+    ):
+        data[f"t{task.pk}-score_{code}"] = value
+    return data
+
+
+@time_machine.travel("2026-04-06 10:00 +05:00")
+def test_a_bulk_row_that_lost_the_race_keeps_what_was_typed(body2023):
+    # Issue 11 item 10: two tabs; the second submission names an old revision.
+    w = body2023
+    schedule = draft_and_approve(w)
+    head = w.client("heada")
+    first_tab = _bulk_rows(head, schedule)
+    second_tab = _bulk_rows(head, schedule)
+    task = first_tab[w.servant.pk]
+    winner = _bulk_data(task, ["4", "4", "4", "4"], second_tab[w.servant.pk].revision)
+    assert (
+        head.post(
+            reverse("evaluations:bulk", args=[schedule.pk]), {**winner, "submit": "1"}
+        ).status_code
+        == 302
+    )
+    loser = _bulk_data(task, ["2", "2.5", "3", "1"], task.revision)
+    other = first_tab[w.colleague_a.pk]
+    response = head.post(
+        reverse("evaluations:bulk", args=[schedule.pk]),
+        {**loser, **_bulk_data(other, ["3", "3", "3", "3"], other.revision), "submit": "1"},
+    )
+    assert response.status_code == 200  # not a redirect with "Saved: 0"
+    row = next(r for r in response.context["rows"] if r["task"].pk == task.pk)
+    assert row["conflict"] and row["error"]
+    assert [c["value"] for c in row["cells"]] == ["2", "2.5", "3", "1"]  # what was typed
+    assert [str(c["saved"]) for c in row["cells"]] == ["4.00"] * 4  # what is stored
+    assert "2.5" in response.content.decode()
+    saved = Task.objects.get(pk=task.pk)
+    assert saved.state == TaskState.SUBMITTED and str(saved.score) == "4.00"
+    assert Task.objects.get(pk=other.pk).state == TaskState.SUBMITTED  # the other row went in
+
+
+@time_machine.travel("2026-04-06 10:00 +05:00")
+def test_a_draft_saved_meanwhile_is_not_overwritten_from_the_bulk_page(body2023):
+    w = body2023
+    schedule = draft_and_approve(w)
+    head = w.client("heada")
+    task = _bulk_rows(head, schedule)[w.servant.pk]
+    transition(
+        actor=w.users["heada"], task_id=task.pk, action="save_draft",
+        sheet=services.SheetInput({"quality": "5"}),
+    )  # fmt: skip
+    response = head.post(
+        reverse("evaluations:bulk", args=[schedule.pk]),
+        {**_bulk_data(task, ["1", "1", "1", "1"], task.revision), "save": "1"},
+    )
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r["task"].pk == task.pk)
+    assert row["error"] and [c["value"] for c in row["cells"]] == ["1", "1", "1", "1"]
+    assert str(Task.objects.get(pk=task.pk).lines.get(code="quality").score) == "5.00"
+
+
+@time_machine.travel("2026-04-06 10:00 +05:00")
+def test_a_sheet_write_without_a_revision_is_refused_and_nothing_is_lost(body2023):
+    w = body2023
+    schedule = draft_and_approve(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant, kind="differentiation")
+    url = reverse("evaluations:sheet", args=[task.pk])
+    response = w.client("heada").post(url, {"action": "save_draft", "score_quality": "4"})
+    assert response.status_code == 200 and response.context["errors"]["revision"]
+    assert response.context["cells"][0]["value"] == "4"  # kept as typed
+    assert Task.objects.get(pk=task.pk).state == TaskState.PENDING
+    bulk = w.client("heada").post(
+        reverse("evaluations:bulk", args=[schedule.pk]),
+        {f"t{task.pk}-score_quality": "4", "save": "1"},
+    )
+    assert bulk.status_code == 200
+    assert Task.objects.get(pk=task.pk).state == TaskState.PENDING
