@@ -53,6 +53,7 @@ class VersionForm(forms.ModelForm):
             "strategic_planning_agrees_plans",
             "min_months_in_position",
             "probation_excludes",
+            "months_from_return",
             "final_grade_automatic",
             "respondents_min",
             "respondents_max",

@@ -71,6 +71,7 @@ class PositionForm(forms.ModelForm):
             "unit",
             "category",
             "is_head",
+            "is_deputy_head",
             "provides_public_services",
         ]
 
