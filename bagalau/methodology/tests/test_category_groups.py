@@ -178,3 +178,24 @@ def test_the_catalog_page_shows_the_erratum_note(world):
     assert response.context["result"].group == 2
     assert PUBLISHED in html
     assert 'data-erratum="болжамайды"' in html
+
+
+@pytest.mark.django_db
+def test_the_position_form_refuses_head_and_deputy_next_to_the_field(world):
+    unit = world.servant.appointments.get().position.unit
+    response = world.client("hrhead").post(
+        f"/bodies/{world.body.pk}/positions/new/",
+        {
+            "code": "NEW-3", "title_kk": "Орынбасар", "unit": unit.pk, "category": "C-3",
+            "is_head": "on", "is_deputy_head": "on",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "is_deputy_head" in form.errors
+    ok = world.client("hrhead").post(
+        f"/bodies/{world.body.pk}/positions/new/",
+        {"code": "NEW-4", "title_kk": "Орынбасар", "unit": unit.pk, "category": "C-3",
+         "is_deputy_head": "on"},
+    )  # fmt: skip
+    assert ok.status_code == 302
