@@ -15,6 +15,7 @@ from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
 from .models import OPEN_TASK_STATES, Schedule, ScheduleStatus, Task
+from .notices import evaluated_notices
 
 OPEN = OPEN_TASK_STATES
 
@@ -115,3 +116,4 @@ def register() -> None:
     register_periodic("evaluations.flag_overdue", flag_overdue)
     register_periodic("evaluations.reminders", send_reminders)
     register_periodic("evaluations.year_results", form_automatic_year_results)
+    register_periodic("evaluations.evaluated_notices", evaluated_notices)

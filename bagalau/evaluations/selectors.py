@@ -24,6 +24,7 @@ def params_for(version: MethodologyVersion, kind: VersionKind, deferral: int | N
     return rule.Params(
         min_months=version.min_months_in_position,
         probation_excludes=version.probation_excludes,
+        months_from_return=version.months_from_return,
         defer_when_absent=kind.when_absent == Participation.DEFER,
         deferral_working_days=deferral if deferral is not None else 5,
     )

@@ -54,6 +54,7 @@ class VersionForm(forms.ModelForm):
             "min_months_in_position",
             "probation_excludes",
             "evaluator_rule",
+            "months_from_return",
             "final_grade_automatic",
             "respondents_min",
             "respondents_max",

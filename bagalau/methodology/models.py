@@ -33,6 +33,18 @@ class Category(models.Model):
     family = models.CharField(_("family"), max_length=1)
     head_group = models.PositiveSmallIntegerField(_("group when heading a unit"))
     staff_group = models.PositiveSmallIntegerField(_("group otherwise"))
+    deputy_group = models.PositiveSmallIntegerField(
+        _("group of a deputy head"),
+        null=True,
+        blank=True,
+        help_text=_("Where 003 App 4 names deputies (C-2, C-3); empty: as other staff."),
+    )
+    group_overrides = models.JSONField(
+        _("groups in particular bodies"),
+        default=list,
+        blank=True,
+        help_text=_("004: B-2 of the Supreme Judicial Council apparatus is in group 1."),
+    )
 
     class Meta:
         verbose_name = _("position category")
@@ -116,6 +128,12 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     text_kk = models.TextField(_("text (Kazakh)"))
     text_ru = models.TextField(_("text (Russian)"), blank=True)
+    erratum = models.JSONField(
+        _("erratum"),
+        default=dict,
+        blank=True,
+        help_text=_("The text is kept as published; how other texts of the law read it."),
+    )
 
     class Meta:
         verbose_name = _("behaviour indicator")
@@ -165,7 +183,14 @@ class MethodologyVersion(models.Model):
         _("months in position before evaluation"), default=3
     )
     probation_excludes = models.BooleanField(
-        _("servants on probation are not evaluated"), default=True
+        _("servants on probation are not evaluated"),
+        default=True,
+        help_text=_("001 p4 (2018 model); 002 p6 names no probation exclusion."),
+    )
+    months_from_return = models.BooleanField(
+        _("the months in position count from the return from social leave or studies"),
+        default=False,
+        help_text=_("001 p4 (2018 model): not only from the appointment."),
     )
     score_min = models.DecimalField(_("lowest score"), max_digits=5, decimal_places=2, default=0)
     score_max = models.DecimalField(_("highest score"), max_digits=5, decimal_places=2, default=5)

@@ -23,6 +23,7 @@ from .models import (
 )
 
 MSG_NO_INDICATORS = _("No behaviour indicators are recorded for category %(category)s.")
+MSG_ERRATUM = _("Erratum: kept as published (“%(word)s”); %(sources)s read “%(reading)s” here.")
 
 
 def category_codes() -> frozenset[str]:
@@ -30,9 +31,25 @@ def category_codes() -> frozenset[str]:
 
 
 def category_groups() -> dict[str, org_rules.CategoryGroups]:
+    rows = Category.objects.values_list(
+        "code", "head_group", "staff_group", "deputy_group", "group_overrides"
+    )
     return {
-        code: org_rules.CategoryGroups(head_group=head, staff_group=staff)
-        for code, head, staff in Category.objects.values_list("code", "head_group", "staff_group")
+        code: org_rules.CategoryGroups(
+            head_group=head,
+            staff_group=staff,
+            deputy_group=deputy,
+            overrides=tuple(
+                org_rules.GroupOverride(
+                    catalog=o.get("catalog", ""),
+                    body_kk=o.get("body_kk", ""),
+                    head_group=o["head_group"],
+                    staff_group=o["staff_group"],
+                )
+                for o in overrides or ()
+            ),
+        )
+        for code, head, staff, deputy, overrides in rows
     }
 
 
@@ -49,11 +66,35 @@ def coverage() -> list[rules.CatalogCoverage]:
     ]
 
 
+@dataclass(frozen=True)
+class Erratum:
+    """An indicator kept as published, and how the other texts of the law read it."""
+
+    published: str
+    reading: str
+    sources: tuple[str, ...]
+
+    @property
+    def note(self) -> str:
+        return str(
+            MSG_ERRATUM
+            % {"sources": ", ".join(self.sources), "reading": self.reading, "word": self.published}
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    text: str
+    erratum: Erratum | None = None
+
+
 @dataclass
 class CompetencyIndicators:
     competency: Competency
     effective: list[str] = field(default_factory=list)
     ineffective: list[str] = field(default_factory=list)
+    effective_lines: list[IndicatorLine] = field(default_factory=list)
+    ineffective_lines: list[IndicatorLine] = field(default_factory=list)
 
 
 @dataclass
@@ -68,17 +109,28 @@ def indicators_for(
     raw_category: str,
     is_head: bool,
     *,
+    is_deputy_head: bool = False,
     catalog_code: str | None = None,
+    body_name: str = "",
     provides_public_services: bool | None = None,
 ) -> IndicatorsForCategory:
     """The behaviour indicators that apply to a position (methodology.md §5; 001 App 3-4).
 
-    Raises DomainError (field `category`) for an unknown code. With
-    `provides_public_services=False` the two customer competencies are left out (001 App 3).
+    The group follows from the code and the head and deputy flags (003 App 4), and from a
+    body override under the body's catalog or name (004). Raises DomainError (field
+    `category`) for an unknown code. With `provides_public_services=False` the two customer
+    competencies are left out (001 App 3).
     """
     groups = category_groups()
     code = org_rules.parse_category(raw_category, groups.keys())
-    group = org_rules.category_group(code, is_head, groups)
+    group = org_rules.category_group(
+        code,
+        is_head,
+        groups,
+        is_deputy=is_deputy_head and not is_head,
+        catalog=catalog_code,
+        body_name=body_name,
+    )
     chosen = rules.pick_catalog(code, group, coverage(), preferred=catalog_code)
     if chosen is None:
         raise DomainError(
@@ -104,6 +156,14 @@ def indicators_for(
             (entry.effective if indicator.effective else entry.ineffective).append(
                 indicator.text_kk
             )
+            note = indicator.erratum or None
+            line = IndicatorLine(
+                indicator.text_kk,
+                Erratum(note["published"], note["reading"], tuple(note["sources"]))
+                if note
+                else None,
+            )
+            (entry.effective_lines if indicator.effective else entry.ineffective_lines).append(line)
         competencies.append(entry)
     return IndicatorsForCategory(code, group, catalog, competencies)
 

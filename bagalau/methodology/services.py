@@ -50,6 +50,8 @@ def catalog_load() -> dict[str, int]:
     raw_categories = _load("categories.json")
     if isinstance(raw_categories, dict):
         raw_categories = raw_categories["categories"]
+    data = _load("indicators.json")
+    seed_of_body = {s.get("title_kk", ""): s["seed"] for s in data["sources"]}
     for row in raw_categories:
         Category.objects.update_or_create(
             code=row["code"],
@@ -57,9 +59,20 @@ def catalog_load() -> dict[str, int]:
                 "family": row.get("family") or row["code"][0],
                 "head_group": row["head_group"],
                 "staff_group": row["staff_group"],
+                "deputy_group": _deputy_group(row),
+                "group_overrides": [
+                    {
+                        "catalog": seed_of_body.get(o["body_kk"], ""),
+                        "body_kk": o["body_kk"],
+                        "qualifier_kk": o.get("qualifier_kk", ""),
+                        "head_group": o["head_group"],
+                        "staff_group": o["staff_group"],
+                    }
+                    for o in row.get("head_group_overrides", [])
+                ],
             },
         )
-    data = _load("indicators.json")
+    errata = _errata()
     competencies = {}
     for row in data["competencies"]:
         competencies[row["code"]], _created = Competency.objects.update_or_create(
@@ -95,11 +108,15 @@ def catalog_load() -> dict[str, int]:
         )
         indicator_set.indicators.all().delete()
         rows = [
-            Indicator(indicator_set=indicator_set, effective=True, order=i, text_kk=text)
-            for i, text in enumerate(row["effective"], 1)
-        ] + [
-            Indicator(indicator_set=indicator_set, effective=False, order=i, text_kk=text)
-            for i, text in enumerate(row["ineffective"], 1)
+            Indicator(
+                indicator_set=indicator_set,
+                effective=effective,
+                order=i,
+                text_kk=text,
+                erratum=errata.get((row["seed"], row["competency"], row["group"], side, i), {}),
+            )
+            for effective, side in ((True, "effective"), (False, "ineffective"))
+            for i, text in enumerate(row[side], 1)
         ]
         Indicator.objects.bulk_create(rows)
         indicator_count += len(rows)
@@ -109,6 +126,41 @@ def catalog_load() -> dict[str, int]:
         "sets": len(data["sets"]),
         "indicators": indicator_count,
     }
+
+
+# 003 App 4 names deputies in the qualifier of a group-2 code ("орынбасары": C-2 deputy
+# director of a department, C-3 deputy head of a division): a deputy head is in that group.
+DEPUTY_WORD = "орынбасар"
+
+
+def _deputy_group(row: dict[str, Any]) -> int | None:
+    qualifier = row.get("head_qualifier_kk", "")
+    return int(row["head_group"]) if DEPUTY_WORD in qualifier.casefold() else None
+
+
+ErratumKey = tuple[str, str, int, str, int]
+
+
+def _errata() -> dict[ErratumKey, dict[str, Any]]:
+    """Notes on indicator texts kept as published (data/errata.json), by set and position.
+
+    Each note names the published word, the reading of the other texts and their seeds;
+    the word must occur in the indicator it annotates (checked when the catalog loads).
+    """
+    data = _load("indicators.json")
+    texts = {
+        (s["seed"], s["competency"], s["group"], side, i): text
+        for s in data["sets"]
+        for side in ("effective", "ineffective")
+        for i, text in enumerate(s[side], 1)
+    }
+    out: dict[ErratumKey, dict[str, Any]] = {}
+    for e in _load("errata.json")["errata"]:
+        key = (e["seed"], e["competency"], e["group"], e["side"], e["order"])
+        if e["published"] not in texts.get(key, ""):
+            raise ValueError(f"erratum {key}: {e['published']!r} is not in the indicator")
+        out[key] = {"published": e["published"], "reading": e["reading"], "sources": e["sources"]}
+    return out
 
 
 def _fill_version(version: MethodologyVersion, spec: dict[str, Any]) -> None:
@@ -145,6 +197,8 @@ VERSION_FIELDS = (
     "acting_evaluator",
     "chief_of_staff_option",
     "evaluator_rule",
+    "probation_excludes",
+    "months_from_return",
 )
 
 
@@ -210,7 +264,6 @@ def version_adopt(
         copied_from=template,
         **{f: getattr(template, f) for f in VERSION_FIELDS if f not in ("name", "source")},
         min_months_in_position=template.min_months_in_position,
-        probation_excludes=template.probation_excludes,
         score_min=template.score_min,
         score_max=template.score_max,
         score_decimals=template.score_decimals,

@@ -24,11 +24,14 @@ def catalog(request: HttpRequest) -> HttpResponse:
     """The catalog: categories and their groups, competencies, and the indicator lookup."""
     category = request.GET.get("category", "").strip()[:32]
     head = request.GET.get("head") == "1"
+    deputy = request.GET.get("deputy") == "1" and not head
     source = request.GET.get("source") or None
     result, error = None, None
     if category:
         try:
-            result = selectors.indicators_for(category, head, catalog_code=source)
+            result = selectors.indicators_for(
+                category, head, is_deputy_head=deputy, catalog_code=source
+            )
         except DomainError as exc:
             error = exc.text()
     return render(
@@ -43,6 +46,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             ),
             "category": category,
             "head": head,
+            "deputy": deputy,
             "source": source,
             "result": result,
             "error": error,

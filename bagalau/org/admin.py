@@ -28,8 +28,8 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ("code", "title_kk", "category", "is_head", "unit")
-    list_filter = ("body", "is_head")
+    list_display = ("code", "title_kk", "category", "is_head", "is_deputy_head", "unit")
+    list_filter = ("body", "is_head", "is_deputy_head")
     search_fields = ("code", "title_kk", "category")
 
 

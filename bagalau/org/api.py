@@ -55,6 +55,7 @@ class PositionOut(Schema):
     title_ru: str
     category: str
     is_head: bool
+    is_deputy_head: bool
     provides_public_services: bool
 
 

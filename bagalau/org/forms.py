@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Absence, AbsenceKind, EndReason, Position, Role, Servant, StateBody, Unit
+from .services import MSG_HEAD_AND_DEPUTY
 
 
 class DateInput(forms.DateInput):
@@ -71,12 +72,19 @@ class PositionForm(forms.ModelForm):
             "unit",
             "category",
             "is_head",
+            "is_deputy_head",
             "provides_public_services",
         ]
 
     def __init__(self, *args: Any, body: StateBody, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(body=body)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_head") and data.get("is_deputy_head"):
+            self.add_error("is_deputy_head", str(MSG_HEAD_AND_DEPUTY))
+        return data
 
 
 class ServantForm(forms.ModelForm):

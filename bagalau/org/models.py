@@ -118,6 +118,14 @@ class Position(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     category = models.CharField(_("category"), max_length=16)
     is_head = models.BooleanField(_("heads the unit"), default=False)
+    is_deputy_head = models.BooleanField(
+        _("deputy head"),
+        default=False,
+        help_text=_(
+            "A deputy director of a department (C-2) or deputy head of a division (C-3): "
+            "indicator group 2 (003 App 4)."
+        ),
+    )
     provides_public_services = models.BooleanField(_("provides public services"), default=False)
 
     class Meta:
@@ -128,6 +136,10 @@ class Position(models.Model):
             models.UniqueConstraint(fields=["body", "code"], name="position_code_unique_in_body"),
             models.UniqueConstraint(
                 fields=["unit"], condition=Q(is_head=True), name="one_head_position_per_unit"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_head=True) & Q(is_deputy_head=True)),
+                name="position_head_or_deputy",
             ),
         ]
 
@@ -385,6 +397,7 @@ class AbsenceKind(models.TextChoices):
     BUSINESS_TRIP = "business_trip", _("business trip")
     INTERNSHIP = "internship", _("internship")
     RETRAINING = "retraining", _("retraining or qualification courses")
+    STUDIES = "studies", _("studies")
 
 
 class Absence(models.Model):

@@ -116,25 +116,67 @@ def parse_category(value: str, known: Collection[str]) -> str:
 
 
 @dataclass(frozen=True)
-class CategoryGroups:
-    """Which behaviour-indicator group a code falls in, as head of a unit and otherwise."""
+class GroupOverride:
+    """A code's groups in one body, as a seed names it (004: B-2 of the Supreme Judicial
+    Council apparatus in group 1). It applies under that body's indicator catalog
+    (`catalog`, the seed) or to a body of that name (`body_kk`)."""
 
+    catalog: str
+    body_kk: str
     head_group: int
     staff_group: int
 
 
-def category_group(code: str, is_head: bool, groups: Mapping[str, CategoryGroups]) -> int:
+@dataclass(frozen=True)
+class CategoryGroups:
+    """Which behaviour-indicator group a code falls in, as head of a unit and otherwise.
+
+    `deputy_group`: the group of a deputy head where 003 App 4 names deputies (C-2 deputy
+    director of a department, C-3 deputy head of a division); None: a deputy is staff.
+    """
+
+    head_group: int
+    staff_group: int
+    deputy_group: int | None = None
+    overrides: tuple[GroupOverride, ...] = ()
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def category_group(
+    code: str,
+    is_head: bool,
+    groups: Mapping[str, CategoryGroups],
+    *,
+    is_deputy: bool = False,
+    catalog: str | None = None,
+    body_name: str = "",
+) -> int:
     """The indicator group (1 first heads, 2 unit heads, 3 other staff) of a position.
 
     The same code (D-3, E-3, B-4) is group 2 when the position heads a unit and group 3
-    otherwise (methodology.md §5; 003 App 4, the rows marked "*").
+    otherwise (methodology.md §5; 003 App 4, the rows marked "*"); a deputy head is in
+    group 2 only where 003 names deputies (C-2, C-3). A body override (004: B-2 of the
+    Supreme Judicial Council apparatus → group 1) applies under the body's own catalog or
+    to the body of that name.
     """
     entry = groups.get(code)
     if entry is None:
         raise DomainError(
             MSG_CATEGORY_UNKNOWN, code="category_unknown", field="category", params={"value": code}
         )
-    return entry.head_group if is_head else entry.staff_group
+    for override in entry.overrides:
+        if (catalog is not None and catalog == override.catalog) or (
+            body_name and _same_name(body_name, override.body_kk)
+        ):
+            return override.head_group if is_head else override.staff_group
+    if is_head:
+        return entry.head_group
+    if is_deputy and entry.deputy_group is not None:
+        return entry.deputy_group
+    return entry.staff_group
 
 
 # --- Chain of supervisors ----------------------------------------------------------------

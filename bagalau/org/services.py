@@ -36,6 +36,7 @@ MSG_UNIT_CYCLE = _("A unit cannot be placed under itself or under its own sub-un
 MSG_UNIT_CODE_TAKEN = _("Another unit of this body already has the code “%(value)s”.")
 MSG_POSITION_CODE_TAKEN = _("Another position of this body already has the code “%(value)s”.")
 MSG_HEAD_TAKEN = _("The unit already has a head position.")
+MSG_HEAD_AND_DEPUTY = _("A position is either the head of its unit or a deputy head, not both.")
 MSG_IIN_TAKEN = _("A servant with this IIN already exists.")
 MSG_APPOINTMENT_OVERLAP = _("The servant already holds a position during these dates.")
 MSG_POSITION_OCCUPIED = _("The position is held by someone else during these dates.")
@@ -130,6 +131,8 @@ def position_save(
             params={"value": code},
         )
     fields["code"] = code
+    if fields.get("is_head") and fields.get("is_deputy_head"):
+        raise DomainError(MSG_HEAD_AND_DEPUTY, code="head_and_deputy", field="is_deputy_head")
     if (
         fields.get("is_head")
         and unit is not None

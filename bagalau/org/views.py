@@ -215,9 +215,11 @@ def servant_detail(request: HttpRequest, servant_id: int) -> HttpResponse:
             indicators = methodology_selectors.indicators_for(
                 current.position.category,
                 current.position.is_head,
+                is_deputy_head=current.position.is_deputy_head,
                 catalog_code=version.indicator_catalog.code
                 if version and version.indicator_catalog
                 else None,
+                body_name=access.body.name_kk,
                 provides_public_services=current.position.provides_public_services,
             )
         except DomainError as exc:

@@ -26,6 +26,7 @@ class Reason(StrEnum):
     NONE = ""
     NOT_IN_POSITION = "not_in_position"
     UNDER_MIN_MONTHS = "under_min_months"  # 001 p4; 002 p6
+    UNDER_MIN_MONTHS_SINCE_RETURN = "under_min_months_since_return"  # 001 p4
     PROBATION = "probation"  # 001 p4
     ABSENT = "absent"  # 001 p4; 002 p6
     DISMISSED = "dismissed"  # 002 p7
@@ -48,12 +49,20 @@ class Away:
     kind: str = ""
 
 
+# Absences after which the three months start again (001 p4: "әлеуметтік демалыстан
+# шыққаннан немесе оқуды аяқтағаннан кейін"); the org Absence kinds of the same names.
+RETURN_KINDS = frozenset({"social_leave", "studies"})
+
+
 @dataclass(frozen=True)
 class Params:
     """The version and kind parameters the rule needs."""
 
     min_months: int = 3  # 001 p4; 002 p6
-    probation_excludes: bool = True  # 001 p4
+    probation_excludes: bool = True  # 001 p4 (002 p6 names no probation exclusion)
+    # 001 p4: the months count from the return from social leave or the end of studies too,
+    # not only from the appointment (002 p6 counts from the appointment only).
+    months_from_return: bool = False
     defer_when_absent: bool = (
         False  # True: 2018 kinds and 2023 KPIs; False: differentiation, 360 (002 p6)
     )
@@ -73,6 +82,21 @@ def months_in_position(stint: Stint, period_start: date, period_end: date) -> tu
     first = max(stint.start, period_start)
     last = min(stint.end, period_end) if stint.end is not None else period_end
     return first, last
+
+
+def count_start(stint: Stint, absences: Sequence[Away], period_end: date) -> date:
+    """The day the months in the position start counting under 001 p4.
+
+    The later of the appointment and the day after the last social leave or studies that
+    began by the end of the period. A leave still running at the period's end gives a day
+    after the period: not three months in it.
+    """
+    returns = [
+        a.end + timedelta(days=1)
+        for a in absences
+        if a.kind in RETURN_KINDS and a.start <= period_end and a.end >= stint.start
+    ]
+    return max([stint.start, *returns])
 
 
 def served_at_least(first: date, last: date, months: int) -> bool:
@@ -97,6 +121,8 @@ def eligibility(
 
     - not in the position during the period → not evaluated;
     - under `min_months` in the position within the period → not evaluated (001 p4, 002 p6);
+      with `months_from_return`, counted from the return from social leave or the end of
+      studies when that is later than the appointment (001 p4);
     - on probation on the evaluation date → not evaluated (001 p4);
     - dismissed before the evaluation ends → evaluated without participation (002 p7);
     - absent on the evaluation date: deferred to the `deferral_working_days`-th working day
@@ -114,6 +140,12 @@ def eligibility(
     first, last = months_in_position(stint, period_start, period_end)
     if not served_at_least(first, last, params.min_months):
         return Eligibility(Status.NOT_EVALUATED, Reason.UNDER_MIN_MONTHS)
+    if params.months_from_return:
+        restart = count_start(stint, absences, period_end)
+        if restart > stint.start and not served_at_least(
+            max(restart, period_start), last, params.min_months
+        ):
+            return Eligibility(Status.NOT_EVALUATED, Reason.UNDER_MIN_MONTHS_SINCE_RETURN)
     if (
         params.probation_excludes
         and stint.probation_end is not None

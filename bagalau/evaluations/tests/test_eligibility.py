@@ -163,3 +163,94 @@ def test_not_in_the_position_during_the_period():
     assert check(None, Q1, on=date(2026, 4, 10)).reason == Reason.NOT_IN_POSITION
     ended = Stint(date(2020, 1, 1), end=date(2025, 12, 31))
     assert check(ended, Q1, on=date(2026, 4, 10)).reason == Reason.NOT_IN_POSITION
+
+
+# --- 001 p4: the three months count from the return from social leave or studies ---------
+
+YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))
+FROM_RETURN = Params(defer_when_absent=True, months_from_return=True)  # 2018-model versions
+
+
+def social_leave(end, start=date(2024, 3, 1), kind="social_leave"):
+    return Away(start, end, kind)
+
+
+def test_back_from_social_leave_exactly_three_months_before_the_period_end_is_evaluated():
+    # 001 p4: "әлеуметтік демалыстан шыққаннан ... кейін": back on 1 October, the period ends
+    # on 31 December: 1 October – 31 December is three calendar months.
+    stint = Stint(date(2019, 5, 1))
+    result = check(
+        stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN,
+        absences=[social_leave(date(2026, 9, 30))],
+    )  # fmt: skip
+    assert result.status == Status.EVALUATED
+
+
+def test_back_from_social_leave_one_day_later_is_not_evaluated():
+    # 001 p4: back on 2 October: one day short of three months since the return.
+    stint = Stint(date(2019, 5, 1))
+    result = check(
+        stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN,
+        absences=[social_leave(date(2026, 10, 1))],
+    )  # fmt: skip
+    assert (result.status, result.reason) == (
+        Status.NOT_EVALUATED,
+        Reason.UNDER_MIN_MONTHS_SINCE_RETURN,
+    )
+
+
+def test_end_of_studies_restarts_the_count_too():
+    # 001 p4: "оқуды аяқтағаннан кейін".
+    stint = Stint(date(2019, 5, 1))
+    studies = social_leave(date(2026, 10, 15), start=date(2025, 9, 1), kind="studies")
+    result = check(stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN, absences=[studies])
+    assert result.reason == Reason.UNDER_MIN_MONTHS_SINCE_RETURN
+    studies = social_leave(date(2026, 9, 30), start=date(2025, 9, 1), kind="studies")
+    result = check(stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN, absences=[studies])
+    assert result.status == Status.EVALUATED
+
+
+def test_social_leave_running_over_the_period_end_is_not_three_months_since_return():
+    # 001 p4: no return within the period: the count has not started again.
+    stint = Stint(date(2019, 5, 1))
+    leave = social_leave(date(2027, 6, 30), start=date(2026, 11, 1))
+    result = check(stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN, absences=[leave])
+    assert result.reason == Reason.UNDER_MIN_MONTHS_SINCE_RETURN
+
+
+def test_the_later_of_appointment_and_return_counts():
+    # 001 p4: a social leave before the appointment (in another post) does not matter; the
+    # appointment on 1 October is exactly three months before the end of the year.
+    stint = Stint(date(2026, 10, 1))
+    leave = social_leave(date(2026, 6, 30))
+    result = check(stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN, absences=[leave])
+    assert result.status == Status.EVALUATED
+
+
+def test_other_absences_do_not_restart_the_count():
+    # 001 p4: only social leave and studies; a long sick leave is an absence, not a return.
+    stint = Stint(date(2019, 5, 1))
+    sick = social_leave(date(2026, 11, 30), start=date(2026, 9, 1), kind="sick_leave")
+    result = check(stint, YEAR_2026, on=date(2027, 1, 20), params=FROM_RETURN, absences=[sick])
+    assert result.status == Status.EVALUATED
+
+
+def test_counting_from_the_appointment_only_when_the_version_says_so():
+    # 002 p6 counts the months in the position from the appointment: the 2023 versions
+    # leave months_from_return off, so a return on 2 October does not exclude.
+    stint = Stint(date(2019, 5, 1))
+    leave = social_leave(date(2026, 10, 1))
+    Q4 = (date(2026, 10, 1), date(2026, 12, 31))
+    assert check(stint, Q4, on=date(2027, 1, 10), absences=[leave]).status == Status.EVALUATED
+    result = check(stint, Q4, on=date(2027, 1, 10), absences=[leave], params=FROM_RETURN)
+    assert result.reason == Reason.UNDER_MIN_MONTHS_SINCE_RETURN
+
+
+def test_002_does_not_exclude_probation():
+    # 002 p6 names only the three months: a 2023-model version evaluates a servant on
+    # probation (probation_excludes off), a 2018-model one does not (001 p4).
+    stint = Stint(date(2025, 12, 1), probation_end=date(2026, 4, 30))
+    model_2023 = Params(probation_excludes=False)
+    assert check(stint, Q1, on=date(2026, 4, 10), params=model_2023).status == Status.EVALUATED
+    model_2018 = Params(probation_excludes=True, months_from_return=True)
+    assert check(stint, Q1, on=date(2026, 4, 10), params=model_2018).reason == Reason.PROBATION

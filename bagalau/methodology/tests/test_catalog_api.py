@@ -38,7 +38,7 @@ def test_the_example_of_the_issue():
     assert body["source"] == "002"
     assert {c["code"] for c in body["competencies"]} == COMPETENCY_CODES
     first = body["competencies"][0]
-    assert set(first) == {"code", "name", "customer", "effective", "ineffective"}
+    assert set(first) == {"code", "name", "customer", "effective", "ineffective", "errata"}
     assert set(first["name"]) == {"kk", "ru", "en"}
 
 
