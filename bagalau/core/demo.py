@@ -211,7 +211,8 @@ def build_2023(builder: DemoBuilder) -> StateBody:
                     body, pos, start=date(2026, 5, 15), username="newcomer", born_year=1998
                 )
             elif (code, i) == ("02", 6):
-                # On probation (001 p4).
+                # On probation from 1 September: 002 names no probation exclusion (the
+                # 2023 version has it off), but under three months in Q3 (002 p6).
                 builder.servant(
                     body,
                     pos,
