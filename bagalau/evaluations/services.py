@@ -554,7 +554,7 @@ def task_transition(
         task.overdue = False
         updates += ["submitted_at", "submitted_by", "late", "overdue"]
         result = _record_result(actor=actor, task=task, score=task.score, today=today)
-        data.update(score=str(task.score), late=task.late)
+        data["late"] = task.late  # no score: the result history is ResultChange
         transaction.on_commit(lambda: notices.result_ready(result.pk))
     elif action == "acknowledge":
         Result.objects.filter(task=task).update(acknowledged_at=timezone.now())
