@@ -78,13 +78,13 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def _raw_delete(self, using: str | None) -> int:
         if not _PURGING.get():
             raise AuditImmutable(MSG_APPEND_ONLY)
-        return super()._raw_delete(using)  # type: ignore[misc]
+        return super()._raw_delete(using)
 
     def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[Any]:
         events = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
             heads = _chain(events, using=self.db)
-            created = super().bulk_create(events, *args, **kwargs)
+            created = super().bulk_create(events, *args, **kwargs)  # type: ignore[arg-type]
             _save_heads(heads, using=self.db)
         return created
 

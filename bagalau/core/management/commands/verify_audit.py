@@ -109,6 +109,8 @@ class Command(BaseCommand):
                 )  # fmt: skip
             expected_prev, count = stored, count + 1
         bar.close()
+        if head is None and count == 0:
+            return 0  # an empty chain
         if head is None:
             raise Broken(key, "missing chain head", None, None, f"{count} rows without a head")
         if expected_prev != head.last_hash or count != head.length:
@@ -133,9 +135,3 @@ class Command(BaseCommand):
             present = cursor.fetchone() is not None
         if not present:
             self.stderr.write("WARNING: the append-only trigger on core_auditevent is missing.")
-
-
-def chain_filter(key: str) -> Any:
-    from bagalau.core.models import _chain_filter
-
-    return _chain_filter(key)
