@@ -50,7 +50,7 @@ ACTION_LABELS: dict[str, Any] = {
     "task.acknowledge": _("result acknowledged"),
     "task.record_refusal": _("refusal to acknowledge recorded"),
     "results.year_formed": _("year results formed"),
-    "result.acknowledged": _("result acknowledged"),
+    "result.acknowledged": _("year result acknowledged"),
 }
 
 # Never shown, whatever an old row holds (scores, answers and free comments).

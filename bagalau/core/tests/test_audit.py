@@ -102,9 +102,15 @@ def test_the_database_refuses_an_update_of_an_audit_row(world):
 def test_users_and_bodies_with_audit_events_cannot_be_deleted(world):
     from django.db.models import ProtectedError
 
+    from bagalau.core.tests.factories import BodyFactory
+
     write(world, 1)
     with pytest.raises(ProtectedError):
         world.users["hrofficer"].delete()  # users are deactivated, not deleted
+    empty = BodyFactory()  # no staff, no records: only its audit chain holds it
+    write(world, 1, body=empty)
+    with pytest.raises(ProtectedError):
+        empty.delete()
 
 
 def test_verify_audit_reports_ok_with_the_count(world):

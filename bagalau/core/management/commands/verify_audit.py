@@ -129,7 +129,9 @@ class Command(BaseCommand):
                     [SQLITE_TRIGGER],
                 )
             elif connection.vendor == "postgresql":
-                cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname=%s", [PG_TRIGGER])
+                cursor.execute(
+                    "SELECT 1 FROM pg_trigger WHERE tgname=%s AND tgenabled <> 'D'", [PG_TRIGGER]
+                )
             else:
                 return
             present = cursor.fetchone() is not None
