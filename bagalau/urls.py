@@ -32,6 +32,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
+    path("bodies/<int:body_id>/audit/", core_views.audit_trail, name="audit_trail"),
     path("bodies/", include("bagalau.org.urls")),
     path("methodology/", include("bagalau.methodology.urls")),
     path("calendar/", include("bagalau.workdays.urls")),

@@ -403,8 +403,20 @@ def build(*, reset: bool = False) -> list[Login]:
 
 
 def _delete_body(body: StateBody) -> None:
+    """Remove a demo body. Records are PROTECT: the reset deletes them first, explicitly,
+    and the body's audit chain through `audit_purge()` (demo data, not real records)."""
+    from bagalau.core.audit_chain import chain_key
+    from bagalau.core.models import AuditChainHead, AuditEvent, audit_purge
+    from bagalau.evaluations.models import Result, ResultChange, Schedule, Task
     from bagalau.org.models import Appointment
 
+    ResultChange.objects.filter(result__body=body).delete()
+    Result.objects.filter(body=body).delete()
+    Task.objects.filter(body=body).delete()
+    Schedule.objects.filter(body=body).delete()
+    with audit_purge():
+        AuditEvent.objects.filter(body=body).delete()
+        AuditChainHead.objects.filter(key=chain_key(body.pk)).delete()
     Appointment.objects.filter(servant__body=body).delete()
     body.methodology_versions.all().delete()
     body.servants.all().delete()

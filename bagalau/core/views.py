@@ -120,3 +120,37 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+@login_required
+def audit_trail(request: HttpRequest, body_id: int) -> HttpResponse:
+    """The body's audit trail, for its head of HR only (strangers 404, other members 403)."""
+    from django.core.paginator import Paginator
+
+    from bagalau.core.errors import PermissionDenied
+    from bagalau.org.models import Role
+    from bagalau.org.selectors import MSG_FORBIDDEN, access_body
+
+    from . import audit_trail as trail
+
+    access = access_body(request.user, body_id)
+    if Role.HR_HEAD not in access.roles:
+        raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
+    form = trail.AuditFilterForm(request.GET)
+    valid = form.is_valid()
+    filters = form.cleaned_data if valid else {}
+    page = Paginator(trail.events(access.body.pk, filters), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "access": access,
+        "body": access.body,
+        "tab": "audit",
+        "form": form,
+        "page": page,
+        "rows": trail.rows(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "core/audit_trail.html", context, status=200 if valid else 400)

@@ -31,7 +31,7 @@ class ScheduleStatus(models.TextChoices):
 class Schedule(models.Model):
     """Бағалау кестесі: the evaluation schedule of one period (002 p11)."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="schedules")
+    body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="schedules")
     version = models.ForeignKey(
         MethodologyVersion, verbose_name=_("methodology version"), on_delete=models.PROTECT
     )
@@ -45,11 +45,11 @@ class Schedule(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
 
@@ -108,14 +108,14 @@ class EvaluatorSource(models.TextChoices):
 class Task(models.Model):
     """The evaluation of one servant for one kind in one schedule: the sheet and its state."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="tasks")
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="+")
+    schedule = models.ForeignKey(Schedule, on_delete=models.PROTECT, related_name="tasks")
+    body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
     servant = models.ForeignKey(
-        Servant, verbose_name=_("evaluated person"), on_delete=models.CASCADE, related_name="tasks"
+        Servant, verbose_name=_("evaluated person"), on_delete=models.PROTECT, related_name="tasks"
     )
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=EvaluationKind.choices)
     participation = models.CharField(
@@ -127,7 +127,7 @@ class Task(models.Model):
         verbose_name=_("evaluator"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="tasks_to_evaluate",
     )
     evaluator_source = models.CharField(
@@ -141,7 +141,7 @@ class Task(models.Model):
         verbose_name=_("evaluator (user)"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="tasks_to_evaluate",
     )
     state = models.CharField(_("status"), max_length=16, choices=TaskState.choices)
@@ -150,7 +150,7 @@ class Task(models.Model):
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late = models.BooleanField(_("submitted late"), default=False)
     overdue = models.BooleanField(_("overdue"), default=False)
@@ -217,14 +217,14 @@ class SheetLine(models.Model):
 class Result(models.Model):
     """A quarter or year result with its band; the original score is never overwritten."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="+")
-    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="results")
+    body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="+")
+    servant = models.ForeignKey(Servant, on_delete=models.PROTECT, related_name="results")
     version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=32, choices=EvaluationKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0: the year"))
     task = models.OneToOneField(
-        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="result"
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="result"
     )
     original_score = models.DecimalField(_("original score"), max_digits=4, decimal_places=2)
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2)
@@ -262,13 +262,13 @@ class Result(models.Model):
 class ResultChange(models.Model):
     """A later decision on a result (recomputation, calibration, commission)."""
 
-    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="changes")
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="changes")
     score_from = models.DecimalField(max_digits=4, decimal_places=2)
     score_to = models.DecimalField(max_digits=4, decimal_places=2)
     source = models.CharField(_("decided by"), max_length=32)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
 

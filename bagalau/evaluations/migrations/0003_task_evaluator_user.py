@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='evaluator_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks_to_evaluate', to=settings.AUTH_USER_MODEL, verbose_name='evaluator (user)'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks_to_evaluate', to=settings.AUTH_USER_MODEL, verbose_name='evaluator (user)'),
         ),
         migrations.AlterField(
             model_name='task',
