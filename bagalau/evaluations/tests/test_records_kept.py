@@ -15,6 +15,7 @@ from bagalau.core.tests.factories import AppointmentFactory, PositionFactory, Se
 from bagalau.evaluations import services
 from bagalau.evaluations.models import Result, Schedule, Task
 from bagalau.evaluations.services import SheetInput
+from bagalau.evaluations.tests.flow import transition
 from bagalau.methodology.models import MethodologyVersion
 from bagalau.org.models import Servant, StateBody
 
@@ -32,9 +33,7 @@ def scored(body2023):
         )
         services.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
         task = Task.objects.get(schedule=schedule, servant=w.servant, kind="differentiation")
-        services.task_transition(
-            actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(FULL)
-        )
+        transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(FULL))
     return w, schedule, task
 
 
