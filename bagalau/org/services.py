@@ -455,7 +455,7 @@ def secondment_transition(
     schedules and takes them out of the home body's (staff_changed for both bodies).
     """
     row = (
-        Secondment.objects.select_for_update()
+        Secondment.objects.select_for_update(of=("self",))
         .select_related("servant__body", "host_body")
         .filter(pk=secondment_id)
         .first()

@@ -38,6 +38,8 @@ def lift_trigger():
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER core_auditevent_no_update")
         else:
+            # Deferred foreign-key checks of the rows just written must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only"
             )
