@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from bagalau.core.errors import DomainError, FieldError
 
@@ -83,15 +83,13 @@ class ImportRejected(DomainError):
         return self.total - len(self.cell_errors)
 
     def unlisted_text(self) -> str:
-        """“…and 4,900 more errors: 5,000 in all.” in the active language ("" when none)."""
-        more = self.unlisted
-        if not more:
+        """“…and 4900 more (5000 errors in all).” in the active language ("" when none)."""
+        if not self.unlisted:
             return ""
-        return ngettext(
-            "…and %(more)s more error: %(count)s in all.",
-            "…and %(more)s more errors: %(count)s in all.",
-            more,
-        ) % {"more": more, "count": self.total}
+        return gettext("…and %(more)s more (%(count)s errors in all).") % {
+            "more": self.unlisted,
+            "count": self.total,
+        }
 
 
 class CellErrors:

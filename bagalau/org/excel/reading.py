@@ -1,10 +1,10 @@
 """Reading a workbook: the guards on its size and shape, then its rows as values.
 
-Before openpyxl parses anything, the upload's size, the sum of its unzipped parts and, for
-each of the five sheets, the rows of the sheet's XML are checked (a fast scan of the bytes):
-too many rows holding values, a row wider than Excel allows, or row numbers that go back or
-past Excel's last row refuse the workbook at once. Then every row is read whatever the
-sheet's ``<dimension>`` tag says (openpyxl's read-only mode would otherwise stop there).
+Before openpyxl opens anything, the upload's size, the sum of its unzipped parts and the
+rows of every part's XML are checked (a scan of the bytes at regular-expression speed): a
+sheet with too many rows holding values, a row wider than Excel allows, or row numbers that
+go back or past Excel's last row refuse the workbook at once. Then openpyxl reads every row,
+whatever the sheet's ``<dimension>`` tag says (its read-only mode would otherwise stop there).
 """
 
 from __future__ import annotations
@@ -207,19 +207,64 @@ def _scan_sheet(source: IO[bytes], max_rows: int) -> None:
     scan.close_row()
 
 
-def _unpacked_size(stream: IO[bytes]) -> int | None:
-    """The sum of the declared sizes of the zip's members (None: not a zip).
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
 
-    Python's zipfile stops a member at its declared size (and then fails its CRC check), so
-    the declared sizes bound what openpyxl can unzip.
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The sheet name of each worksheet part, for the messages (best effort, never fails)."""
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    targets = {}
+    for tag in _RELATIONSHIP.findall(rels):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        target = attributes.get("Target", "")
+        targets[attributes.get("Id", "")] = (
+            target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        )
+    names = {}
+    for tag in _SHEET.findall(book):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        rid = next((v for k, v in attributes.items() if k.endswith(":id")), "")
+        if rid in targets:
+            names[targets[rid]] = attributes.get("name", "")
+    return names
+
+
+def _check_archive(stream: IO[bytes], limits: Limits) -> str:
+    """Why the zip must be refused before openpyxl opens it, or "".
+
+    openpyxl parses a whole sheet just to size it when its <dimension> tag is missing, so
+    every part is scanned here first: a sheet over the row limit is refused after reading
+    `max_rows` of its rows, whatever follows. Python's zipfile stops a part at its declared
+    size (and then fails its CRC check), so the declared sizes bound what can be unzipped.
     """
     try:
         with zipfile.ZipFile(stream) as archive:
-            return sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > limits.max_unpacked_bytes:
+                return str(MSG_TOO_LARGE_UNPACKED) % {
+                    "max": filesizeformat(limits.max_unpacked_bytes)
+                }
+            for member in members:
+                with archive.open(member) as source:
+                    try:
+                        _scan_sheet(source, limits.max_rows)
+                    except _SheetTooLarge:
+                        sheet = _sheet_names(archive).get(member.filename, member.filename)
+                        return str(MSG_TOO_MANY_ROWS) % {"sheet": sheet, "max": limits.max_rows}
+                    except _SheetMalformed:
+                        sheet = _sheet_names(archive).get(member.filename, member.filename)
+                        return str(MSG_MALFORMED_SHEET) % {"sheet": sheet}
+    except Exception:  # not a zip, a damaged part, a bad CRC...
+        return str(MSG_NOT_XLSX)
     finally:
         stream.seek(0)
+    return ""
 
 
 def _whole_file_error(message: str) -> tuple[dict[str, list[Row]], list[CellError]]:
@@ -239,13 +284,8 @@ def read_workbook(
         stream.seek(0)
     if too_large := size_error(size, limits):
         return _whole_file_error(too_large)
-    unpacked = _unpacked_size(stream)
-    if unpacked is None:
-        return _whole_file_error(str(MSG_NOT_XLSX))
-    if unpacked > limits.max_unpacked_bytes:
-        return _whole_file_error(
-            str(MSG_TOO_LARGE_UNPACKED) % {"max": filesizeformat(limits.max_unpacked_bytes)}
-        )
+    if refused := _check_archive(stream, limits):
+        return _whole_file_error(refused)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception:
@@ -257,17 +297,7 @@ def read_workbook(
             if name not in workbook.sheetnames:
                 errors.append(CellError(name, 0, "", str(MSG_SHEET_MISSING) % {"sheet": name}))
                 continue
-            worksheet = workbook[name]
-            # openpyxl's own reader of the sheet's XML (its read-only worksheets have no public one)
-            with worksheet._get_source() as source:
-                try:
-                    _scan_sheet(source, limits.max_rows)
-                except _SheetTooLarge:
-                    message = str(MSG_TOO_MANY_ROWS) % {"sheet": name, "max": limits.max_rows}
-                    return {}, [CellError(name, 0, "", message)]
-                except _SheetMalformed:
-                    return {}, [CellError(name, 0, "", str(MSG_MALFORMED_SHEET) % {"sheet": name})]
-            sheets[name] = _read_sheet(worksheet, name, errors)
+            sheets[name] = _read_sheet(workbook[name], name, errors)
     except Exception:
         return _whole_file_error(str(MSG_NOT_XLSX))
     finally:
