@@ -137,6 +137,9 @@ _CELL_TAG = re.compile(_PREFIX + rb"c[\s/>]")
 _VALUE_TAG = re.compile(_PREFIX + rb"(?:v|is)[\s>]")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)[\"']")
 _CHUNK = 1 << 20
+# How XML in UTF-16 or UTF-32 starts (byte-order marks, or "<" with zero bytes): Excel never
+# writes it; an image or other binary part starts otherwise.
+_WIDE_STARTS = frozenset({b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00"})
 
 
 class _SheetTooLarge(Exception):
@@ -187,8 +190,12 @@ def _scan_sheet(source: IO[bytes], max_rows: int) -> None:
     """
     scan = _RowScan(max_rows)
     buffer = b""
+    first = True
     while True:
         chunk = source.read(_CHUNK)
+        if first and chunk[:2] in _WIDE_STARTS:
+            raise _SheetMalformed  # UTF-16 or UTF-32 XML: its tags would escape the scan
+        first = False
         buffer += chunk
         cut = len(buffer) if not chunk else buffer.rfind(b"<")
         if cut <= 0:
@@ -297,7 +304,10 @@ def read_workbook(
             if name not in workbook.sheetnames:
                 errors.append(CellError(name, 0, "", str(MSG_SHEET_MISSING) % {"sheet": name}))
                 continue
-            sheets[name] = _read_sheet(workbook[name], name, errors)
+            sheets[name] = _read_sheet(workbook[name], name, limits.max_rows, errors)
+    except _SheetTooLarge:
+        message = str(MSG_TOO_MANY_ROWS) % {"sheet": name, "max": limits.max_rows}
+        return _whole_file_error(message)
     except Exception:
         return _whole_file_error(str(MSG_NOT_XLSX))
     finally:
@@ -305,7 +315,7 @@ def read_workbook(
     return sheets, errors
 
 
-def _read_sheet(worksheet: Any, name: str, errors: list[CellError]) -> list[Row]:
+def _read_sheet(worksheet: Any, name: str, max_rows: int, errors: list[CellError]) -> list[Row]:
     """The sheet's rows holding a value; missing required columns are added to `errors`."""
     # Every row, whatever the <dimension> tag says: read-only mode would stop at its last row.
     worksheet.reset_dimensions()
@@ -323,7 +333,7 @@ def _read_sheet(worksheet: Any, name: str, errors: list[CellError]) -> list[Row]
         return []
     letters = {key: get_column_letter(index + 1) for key, index in indexes.items()}
     width = max(indexes.values()) + 1  # the columns after the last known one are not read
-    parsed = []
+    parsed: list[Row] = []
     rows = worksheet.iter_rows(min_row=HEADER_ROWS + 1, max_col=width, values_only=True)
     for number, values in enumerate(rows, start=HEADER_ROWS + 1):
         if values.count(None) == len(values):
@@ -333,4 +343,6 @@ def _read_sheet(worksheet: Any, name: str, errors: list[CellError]) -> list[Row]
         }
         if any(cell_text(v) for v in cells.values()):
             parsed.append(Row(name, number, cells, letters))
+            if len(parsed) > max_rows:  # the scan counted these rows already: a safety net
+                raise _SheetTooLarge
     return parsed

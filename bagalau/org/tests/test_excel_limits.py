@@ -35,6 +35,8 @@ from .excel_helpers import (
     make_iin,
     rewrite_sheet,
     sample,
+    sheet_paths,
+    unzip,
     with_dimension,
     workbook_bytes,
     zip_bytes,
@@ -320,6 +322,32 @@ def test_a_sheet_with_rows_openpyxl_would_drop_or_loop_on_is_refused(
     error = rejected(body, data)
 
     message = str(excel.MSG_MALFORMED_SHEET) % {"sheet": "servants"}
+    assert error.cell_errors == [CellError("", 0, "", message)]
+
+
+def test_a_sheet_in_utf16_is_refused_as_its_rows_would_escape_the_scan(body: StateBody) -> None:
+    data = workbook_bytes(servants_only(servant_rows(1, start=750)))
+    path = sheet_paths(data)["servants"]
+
+    def utf16(members: dict[str, bytes]) -> dict[str, bytes]:
+        xml = members[path].decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        return {**members, path: xml.encode("utf-16")}
+
+    error = rejected(body, zip_bytes(utf16(unzip(data))))
+
+    message = str(excel.MSG_MALFORMED_SHEET) % {"sheet": "servants"}
+    assert error.cell_errors == [CellError("", 0, "", message)]
+
+
+def test_the_row_count_is_checked_again_while_reading(
+    body: StateBody, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.BAGALAU_IMPORT_MAX_ROWS = 5
+    monkeypatch.setattr(reading, "_scan_sheet", lambda source, max_rows: None)
+
+    error = rejected(body, workbook_bytes(servants_only(servant_rows(6, start=760))))
+
+    message = str(excel.MSG_TOO_MANY_ROWS) % {"sheet": "servants", "max": 5}
     assert error.cell_errors == [CellError("", 0, "", message)]
 
 
