@@ -95,14 +95,17 @@ class ImportRejected(DomainError):
 class CellErrors:
     """The bad cells found so far: each cell once, all counted, the first `keep` kept.
 
-    Memory stays bounded whatever the workbook: a cell is remembered as one integer, and the
-    kept errors are trimmed to the `keep` first (in sheet, row, column order) as they grow.
+    Time and memory stay bounded whatever the workbook: a cell is remembered as one integer;
+    the kept errors are trimmed to the `keep` first (in sheet, row, column order) as they
+    grow, and an error that sorts after all the kept ones once `keep` are held is only
+    counted, its message never built.
     """
 
     def __init__(self, keep: int) -> None:
         self.keep = max(keep, 1)
         self._seen: set[int] = set()
         self._kept: list[tuple[int, CellError]] = []
+        self._cutoff: int | None = None  # errors sorting after this one are not listed
 
     @staticmethod
     def order(sheet: str, row: int, column: str) -> int:
@@ -111,21 +114,32 @@ class CellErrors:
         column_index = COLUMN_ORDER.get((sheet, column), -1) + 1
         return (sheet_index << 48) | (row << 8) | column_index
 
-    def is_new(self, sheet: str, row: int, column: str) -> bool:
-        return self.order(sheet, row, column) not in self._seen
-
-    def add(self, error: CellError) -> None:
-        key = self.order(error.sheet, error.row, error.column)
+    def note(self, sheet: str, row: int, column: str) -> int | None:
+        """Count the cell (once); its order if its error may be listed, else None."""
+        key = self.order(sheet, row, column)
         if key in self._seen:
-            return
+            return None
         self._seen.add(key)
+        if self._cutoff is not None and key > self._cutoff:
+            return None
+        return key
+
+    def keep_error(self, key: int, error: CellError) -> None:
+        """Keep the error of a cell that `note` returned `key` for."""
         self._kept.append((key, error))
         if len(self._kept) > 2 * self.keep:
             self._trim()
 
+    def add(self, error: CellError) -> None:
+        key = self.note(error.sheet, error.row, error.column)
+        if key is not None:
+            self.keep_error(key, error)
+
     def _trim(self) -> None:
         self._kept.sort(key=lambda pair: pair[0])
         del self._kept[self.keep :]
+        if len(self._kept) == self.keep:
+            self._cutoff = self._kept[-1][0]
 
     def __len__(self) -> int:
         return len(self._seen)

@@ -119,18 +119,20 @@ class Validator:
 
     def bad(self, row: Row, key: str, message: Promise | str, /, **params: Any) -> None:
         """Record an error on a cell (once per cell), translated now to the active language."""
-        if not self.errors.is_new(row.sheet, row.number, key):
-            return
+        order = self.errors.note(row.sheet, row.number, key)
+        if order is None:
+            return  # reported already, or counted but past the errors listed
         text = str(message)  # a lazy message is translated here, in the active language
         letter = row.letters.get(key, "")
-        self.errors.add(
+        self.errors.keep_error(
+            order,
             CellError(
                 sheet=row.sheet,
                 row=row.number,
                 column=key,
                 message=text % params if params else text,
                 cell=f"{letter}{row.number}" if letter else "",
-            )
+            ),
         )
 
     def text(self, row: Row, key: str) -> str:
