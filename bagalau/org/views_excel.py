@@ -57,6 +57,7 @@ def import_page(request: HttpRequest, body_id: int) -> HttpResponse:
             "form": form,
             "cell_errors": cell_errors,
             "unlisted_errors": unlisted,
+            "limits": excel.Limits.from_settings(),
             "last_import": request.session.pop("last_import", None),
             "tab": "import",
         },

@@ -7,6 +7,7 @@ Issue 11, item 9: a 2.2 MB workbook of 300,000 bad rows held a worker for 37 s a
 from __future__ import annotations
 
 import io
+import random
 import re
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from openpyxl.styles import Font
 
 from bagalau.org import excel
 from bagalau.org.excel import CellError, ImportRejected, import_workbook, reading
+from bagalau.org.excel.errors import CellErrors
 from bagalau.org.models import Servant, StateBody
 
 from .excel_helpers import (
@@ -427,3 +429,24 @@ def test_a_file_that_is_not_a_workbook_gets_a_form_error_not_a_500(world: Any, d
         return
     [error] = response.context["cell_errors"]
     assert error.message == str(excel.MSG_NOT_XLSX)
+
+
+def test_the_error_list_keeps_the_first_errors_whatever_the_order_they_are_found_in() -> None:
+    cells = [("servants", row, column) for row in range(3, 400) for column in ("iin", "email")]
+    cells += [("units", row, "code") for row in range(3, 50)]
+    for seed in range(5):
+        shuffled = cells[:]
+        random.Random(seed).shuffle(shuffled)
+        found = CellErrors(keep=30)
+        for sheet, row, column in shuffled + shuffled[:40]:  # each cell once, even if repeated
+            found.add(CellError(sheet, row, column, "bad"))
+        expected = sorted(cells, key=lambda cell: CellErrors.order(*cell))[:30]
+        assert [(e.sheet, e.row, e.column) for e in found.first()] == expected
+        assert len(found) == len(cells)
+        assert expected[0] == ("units", 3, "code")
+
+
+def test_the_page_states_the_limits(world: Any, settings: Any) -> None:
+    settings.BAGALAU_IMPORT_MAX_ROWS = 1234
+    response = hr_client(world).get(f"/bodies/{world.other_body.pk}/import/")
+    assert "with up to 1234 rows per sheet" in response.content.decode()
