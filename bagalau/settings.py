@@ -201,6 +201,21 @@ if not DEBUG:
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
 
+# Excel import limits (bagalau.org.excel). The export of a ministry of 20,000 servants (22,000
+# positions, 40,000 appointments, 50,000 absences) is 3.9 MB, unzipping to 67 MB.
+BAGALAU_IMPORT_MAX_BYTES = env_int("BAGALAU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+BAGALAU_IMPORT_MAX_UNPACKED_BYTES = env_int("BAGALAU_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+BAGALAU_IMPORT_MAX_ROWS = env_int("BAGALAU_IMPORT_MAX_ROWS", 50_000)  # data rows per sheet
+BAGALAU_IMPORT_MAX_ERRORS = env_int("BAGALAU_IMPORT_MAX_ERRORS", 100)  # bad cells listed
+for _name in (
+    "BAGALAU_IMPORT_MAX_BYTES",
+    "BAGALAU_IMPORT_MAX_UNPACKED_BYTES",
+    "BAGALAU_IMPORT_MAX_ROWS",
+    "BAGALAU_IMPORT_MAX_ERRORS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive integer")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

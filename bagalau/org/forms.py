@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .excel import size_error
 from .models import Absence, AbsenceKind, EndReason, Position, Role, Servant, StateBody, Unit
 from .services import MSG_HEAD_AND_DEPUTY
 
@@ -212,3 +213,10 @@ class RoleForm(forms.Form):
 
 class ImportForm(forms.Form):
     workbook = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+    def clean_workbook(self) -> Any:
+        """Refuse a file over BAGALAU_IMPORT_MAX_BYTES before anything parses it."""
+        upload = self.cleaned_data["workbook"]
+        if message := size_error(upload.size):
+            raise forms.ValidationError(message, code="too_large")
+        return upload

@@ -1,4 +1,4 @@
-"""Excel import and export screens (the work is in excel.py)."""
+"""Excel import and export screens (the work is in the excel package)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,14 @@ def import_page(request: HttpRequest, body_id: int) -> HttpResponse:
     access = selectors.access_body(request.user, body_id, for_write=True)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     cell_errors: list[excel.CellError] = []
+    unlisted = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["workbook"]
         try:
             report = excel.import_workbook(actor=request.user, body=access.body, data=upload.read())
         except excel.ImportRejected as exc:
-            cell_errors = exc.cell_errors
+            cell_errors = exc.cell_errors  # the first BAGALAU_IMPORT_MAX_ERRORS
+            unlisted = exc.unlisted_text()
             messages.error(request, exc.text())
         else:
             messages.success(request, _("The workbook is imported."))
@@ -54,6 +56,8 @@ def import_page(request: HttpRequest, body_id: int) -> HttpResponse:
             "body": access.body,
             "form": form,
             "cell_errors": cell_errors,
+            "unlisted_errors": unlisted,
+            "limits": excel.Limits.from_settings(),
             "last_import": request.session.pop("last_import", None),
             "tab": "import",
         },

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +23,15 @@ CATEGORIES = {  # code: (family, head group, staff group), as in 003 App 4
     "E-4": ("E", 3, 3),
     "C-O-4": ("C", 3, 3),
 }
+
+
+def create_categories() -> None:
+    from bagalau.methodology.models import Category
+
+    for code, (family, head, staff) in CATEGORIES.items():
+        Category.objects.get_or_create(
+            code=code, defaults={"family": family, "head_group": head, "staff_group": staff}
+        )
 
 
 def make_iin(serial: int, born: date = date(1990, 1, 1), century: int = 3) -> str:
@@ -153,3 +165,60 @@ def read_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every sheet, as values."""
     workbook = load_workbook(io.BytesIO(data))
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+
+
+def sheet_paths(data: bytes) -> dict[str, str]:
+    """The zip path of each sheet's XML, by sheet name (from workbook.xml and its rels)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+    targets |= {
+        rid: target
+        for target, rid in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)
+    }
+    paths = {}
+    for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book):
+        target = targets[rid].lstrip("/")
+        paths[name] = target if target.startswith("xl/") else f"xl/{target}"
+    return paths
+
+
+def rewrite_sheet(data: bytes, sheet: str, change: Callable[[str], str]) -> bytes:
+    """The same workbook with one sheet's XML passed through `change`."""
+    path = sheet_paths(data)[sheet]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == path:
+                content = change(content.decode()).encode()
+            target.writestr(member.filename, content)
+    return out.getvalue()
+
+
+def with_dimension(data: bytes, sheet: str, ref: str) -> bytes:
+    """The workbook with the sheet's <dimension> tag set to `ref` (e.g. understating its rows)."""
+
+    def change(xml: str) -> str:
+        xml, count = re.subn(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', xml)
+        assert count == 1, "the sheet has no <dimension> tag"
+        return xml
+
+    return rewrite_sheet(data, sheet, change)
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from bagalau.core.models import AuditEvent
-from bagalau.methodology.models import Category
 from bagalau.org import excel
 from bagalau.org.excel import (
     CellError,
@@ -27,8 +26,8 @@ from bagalau.org.excel import (
 from bagalau.org.models import Absence, Appointment, Position, Servant, StateBody, Unit
 
 from .excel_helpers import (
-    CATEGORIES,
     bad_checksum,
+    create_categories,
     make_bin,
     make_iin,
     read_rows,
@@ -43,10 +42,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def categories() -> None:
-    for code, (family, head, staff) in CATEGORIES.items():
-        Category.objects.get_or_create(
-            code=code, defaults={"family": family, "head_group": head, "staff_group": staff}
-        )
+    create_categories()
 
 
 @pytest.fixture

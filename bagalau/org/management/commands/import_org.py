@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from bagalau.org.excel import ImportRejected, import_workbook
+from bagalau.org.excel import ImportRejected, import_workbook, size_error
 from bagalau.org.models import StateBody
 
 
@@ -37,15 +37,21 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("No state body has the BIN %(bin)s.") % {"bin": options["body"]}
                 )
+            path: Path = options["file"]
             try:
-                data = options["file"].read_bytes()
+                # refused before it is read whole: the same limit as the upload screen
+                if too_large := size_error(path.stat().st_size):
+                    raise CommandError(too_large)
+                data = path.read_bytes()
             except OSError as error:
                 raise CommandError(str(error)) from None
             try:
                 report = import_workbook(actor=None, body=body, data=data)
             except ImportRejected as rejected:
-                for cell_error in rejected.cell_errors:
+                for cell_error in rejected.cell_errors:  # the first BAGALAU_IMPORT_MAX_ERRORS
                     self.stderr.write(str(cell_error))
+                if rejected.unlisted:
+                    self.stderr.write(rejected.unlisted_text())
                 raise CommandError(rejected.text(), returncode=1) from None
             for sheet, counts in report.counts.items():
                 self.stdout.write(
