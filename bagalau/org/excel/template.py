@@ -68,6 +68,13 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("category", _("Category"), "code", required=True, max_length=16, width=10),
         Column("is_head", _("Heads the unit (1/0)"), "bool", choices=_BOOL_CHOICES),
         Column(
+            "is_deputy_head",
+            _("Deputy head of the unit (1/0)"),
+            "bool",
+            choices=_BOOL_CHOICES,
+            width=16,
+        ),
+        Column(
             "provides_public_services",
             _("Provides public services (1/0)"),
             "bool",

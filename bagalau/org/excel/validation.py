@@ -264,9 +264,11 @@ class Validator:
                     fields["category"] = rules.parse_category(raw_category, self.categories)
                 except DomainError as error:
                     self.bad(row, "category", error.text())
-            for key in ("is_head", "provides_public_services"):
+            for key in ("is_head", "is_deputy_head", "provides_public_services"):
                 if row.has(key):
                     fields[key] = self.boolean(row, key)
+            if fields.get("is_head") and fields.get("is_deputy_head"):  # seed 003: one or other
+                self.bad(row, "is_deputy_head", services.MSG_HEAD_AND_DEPUTY)
             if unit_code and unit_code not in known_units:
                 self.bad(row, "unit_code", MSG_UNKNOWN_UNIT, value=unit_code)
             if not code or not self.first_seen(row, "code", seen, code, MSG_DUPLICATE_CODE):

@@ -376,3 +376,16 @@ def test_the_commands_import_and_export(body: StateBody, rows: dict, tmp_path: P
     assert len(read_rows(template.read_bytes())["servants"]) == 2
     with pytest.raises(CommandError):
         call_command("import_org", str(source), "--body", make_bin(9999))
+
+
+def test_the_deputy_head_flag_imports_and_is_refused_on_a_head(body: StateBody, rows: dict) -> None:
+    # seed 003: deputies (C-2, C-3) fall in group 2; a position is head or deputy, not both
+    flagged = copy.deepcopy(rows)
+    flagged["positions"][3]["is_deputy_head"] = "1"
+    import_workbook(actor=None, body=body, data=workbook_bytes(flagged))
+    code = flagged["positions"][3]["code"]
+    assert Position.objects.get(body=body, code=code).is_deputy_head
+    both = copy.deepcopy(flagged)
+    both["positions"][3]["is_head"] = "1"
+    errors = rejected(body, workbook_bytes(both))
+    assert ("positions", 6, "is_deputy_head") in {(e.sheet, e.row, e.column) for e in errors}
