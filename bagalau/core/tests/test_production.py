@@ -206,3 +206,40 @@ def test_gunicorn_refuses_to_start_production_without_collected_static_files(mon
     monkeypatch.setenv("BAGALAU_VAR_DIR", str(tmp_path))
     with pytest.raises(SystemExit, match="collectstatic"):
         conf["on_starting"](None)
+
+
+def _database_settings(**env):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(json.dumps({'max_age': d['CONN_MAX_AGE'], "
+        "'pool': d['OPTIONS'].get('pool'), "
+        "'no_ssc': d.get('DISABLE_SERVER_SIDE_CURSORS', False)}))"
+    )
+    full = {
+        **os.environ,
+        "DATABASE_URL": "postgres://bagalau@db.example.kz:5432/bagalau",
+        "DJANGO_SETTINGS_MODULE": "bagalau.settings",
+        **env,
+    }
+    result = subprocess.run(  # noqa: S603 (settings only: nothing connects)
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_keeps_persistent_connections_by_default():
+    assert _database_settings() == {"max_age": 60, "pool": None, "no_ssc": False}
+
+
+def test_psycopg_pool_and_pgbouncer_switches():
+    pooled = _database_settings(DATABASE_POOL="1", DATABASE_POOL_MAX_SIZE="8")
+    # Django refuses a pool with persistent connections: the pool replaces them.
+    assert pooled["max_age"] == 0
+    assert pooled["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert _database_settings(DATABASE_PGBOUNCER="1")["no_ssc"] is True
