@@ -2,10 +2,10 @@
 
 gunicorn (gunicorn.conf.py) with DEBUG=0 on a free port, on PostgreSQL when it answers on
 127.0.0.1:5432 (a throwaway database `bagalau_smoke`, recreated and dropped), else on SQLite
-in a temporary directory. Checks: /healthz, the login page and its CSRF cookie, a hashed
-static file served by WhiteNoise with far-future caching, the OpenAPI schema, sign-in and
-the dashboard, a 404 that stays a 404, and JSON request logs. Exits non-zero on any
-unexpected answer, printing the server's log.
+in a temporary directory (SMOKE_ENGINE=sqlite forces SQLite). Checks: /healthz, the login
+page and its CSRF cookie, a hashed static file served by WhiteNoise with far-future
+caching, the OpenAPI schema, sign-in and the dashboard, a 404 that stays a 404, and JSON
+request logs. Exits non-zero on any unexpected answer, printing the server's log.
 """
 
 from __future__ import annotations
@@ -170,7 +170,8 @@ def checks(browser: Browser, log_path: Path) -> None:
 def main() -> int:
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="bagalau-smoke-"))
-    on_postgres = postgres_answers()
+    # SMOKE_ENGINE=sqlite forces SQLite even when PostgreSQL answers.
+    on_postgres = os.environ.get("SMOKE_ENGINE", "") != "sqlite" and postgres_answers()
     database_url = PG_SMOKE_URL if on_postgres else f"sqlite:///{tmp / 'smoke.sqlite3'}"
     print(
         f"== smoke test of the production server on {'PostgreSQL' if on_postgres else 'SQLite'} =="
