@@ -48,7 +48,7 @@ test-postgres: install
 	  echo "== PostgreSQL run =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"; \
 	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
-test: install chromium lint test-sqlite test-postgres
+test: install chromium lint test-sqlite test-postgres smoke
 
 messages: install
 	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*"
@@ -59,3 +59,14 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
+
+# Production serving (docs/deploy.md): gunicorn with gunicorn.conf.py, DEBUG=0, WhiteNoise,
+# on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bagalau, created
+# if missing). Plain http on localhost, hence BAGALAU_HTTPS=0.
+.PHONY: serve-prod smoke
+serve-prod: install
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(PY) tools/serve_prod.py
+
+# Starts the production server once (PostgreSQL if it answers, else SQLite) and checks it.
+smoke: install
+	$(PY) tools/smoke_prod.py

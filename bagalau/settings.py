@@ -71,6 +71,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one structured log line per request (duration of the whole stack), then the
+    # health endpoint for load balancers (no host check, no HTTPS redirect, no session).
+    "bagalau.core.middleware.RequestLogMiddleware",
+    "bagalau.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bagalau.core.middleware.UserLanguageMiddleware",
@@ -84,6 +88,13 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Production: WhiteNoise serves the collected, hashed static files (see STORAGES).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "bagalau.urls"
 WSGI_APPLICATION = "bagalau.wsgi.application"
@@ -119,6 +130,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections at national scale (docs/deploy.md). DATABASE_POOL=1: psycopg's pool in each
+    # process (for threaded workers; it replaces persistent connections, so CONN_MAX_AGE=0).
+    # DATABASE_PGBOUNCER=1: behind PgBouncer in transaction mode, where a server-side
+    # cursor cannot outlive its transaction.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env_bool("DATABASE_POOL", False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _options["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+    if env_bool("DATABASE_PGBOUNCER", False):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -175,6 +201,19 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# With DEBUG=0 static files are hashed and compressed by `collectstatic` (names change with
+# the content, so WhiteNoise sends them with a far-future Cache-Control); run collectstatic
+# on every deploy (`make serve-prod` does). With DEBUG=1, runserver serves them as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -190,7 +229,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG:
+# BAGALAU_HTTPS=0 turns off the HTTPS-only settings below for a DEBUG=0 server on plain
+# http (`make serve-prod` on localhost, the CI smoke test); `check --deploy` then warns.
+# Never in a real install: behind nginx with TLS, leave it on.
+BAGALAU_HTTPS = env_bool("BAGALAU_HTTPS", True)
+if not DEBUG and BAGALAU_HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -216,9 +259,32 @@ for _name in (
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a positive integer")
 
+# Logs go to stdout (systemd's journal, or any shipper reading it). LOG_FORMAT=json (the
+# default with DEBUG=0) writes one JSON object a line (bagalau.core.logging.JsonFormatter);
+# text (the default with DEBUG=1) is for people. LOG_REQUESTS=1 (default with DEBUG=0)
+# logs every request on `bagalau.request` with path, status and duration.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO" if not DEBUG else "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "bagalau.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "bagalau.request": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", not DEBUG) else "WARNING",
+        },
+    },
 }

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
+
+request_logger = logging.getLogger("bagalau.request")
 
 
 class UserLanguageMiddleware:
@@ -56,3 +61,45 @@ class DomainErrorMiddleware:
 
             return render(request, "400.html", {"message": exception.text()}, status=400)
         return None
+
+
+class RequestLogMiddleware:
+    """One log line per request on `bagalau.request`: method, path, status, duration.
+
+    First in MIDDLEWARE, so the duration covers the whole stack. Health checks are not
+    logged unless they fail (load balancers ask every few seconds). The user id is given
+    when the request already loaded the user (no extra query for it).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.monotonic()
+        response = self.get_response(request)
+        from .health import HEALTH_PATHS
+
+        if request.path in HEALTH_PATHS and response.status_code == 200:
+            return response
+        duration_ms = round((time.monotonic() - start) * 1000, 1)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": _loaded_user_id(request),
+            },
+        )
+        return response
+
+
+def _loaded_user_id(request: HttpRequest) -> int | None:
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bagalau.api.models import TOKEN_LIFETIMES_DAYS, ApiToken
 from bagalau.core import signin
 from bagalau.core.models import User
-from bagalau.org.selectors import bodies_for_user
+from bagalau.org.selectors import request_bodies
 
 
 @login_required
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: what the user must do now, by role, and their bodies."""
     from bagalau.evaluations.selectors import dashboard
 
-    bodies = list(bodies_for_user(request.user))
+    bodies = request_bodies(request)  # shared with the top menu: one query per page
     return render(request, "core/home.html", {"bodies": bodies, **dashboard(request.user)})
 
 

@@ -71,11 +71,37 @@ class BodyAccess:
 
 
 def bodies_for_user(user: Any) -> QuerySet[StateBody]:
+    """The bodies the user has a role in or serves in (all of them for a superuser).
+
+    Two indexed subqueries (RoleAssignment.user, Servant.user), not joins with an OR: the
+    joins made PostgreSQL scan the whole servant table (25-38 ms at 100,000 servants);
+    as `pk__in` subqueries it is an index lookup (~1 ms), and needs no DISTINCT.
+    """
     if user.is_superuser:
         return StateBody.objects.all()
     return StateBody.objects.filter(
-        Q(role_assignments__user=user) | Q(servants__user=user)
-    ).distinct()
+        Q(pk__in=RoleAssignment.objects.filter(user=user).values("body_id"))
+        | Q(pk__in=Servant.objects.filter(user=user).values("body_id"))
+    )
+
+
+REQUEST_BODIES_ATTR = "_bagalau_bodies"
+
+
+def request_bodies(request: Any) -> list[StateBody]:
+    """`bodies_for_user` for the request's user, computed once per request.
+
+    The dashboard and the top menu (the `navigation` context processor) both need it;
+    the list is kept on the request so one page runs the query once.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    cached: list[StateBody] | None = getattr(request, REQUEST_BODIES_ATTR, None)
+    if cached is None:
+        cached = list(bodies_for_user(user))
+        setattr(request, REQUEST_BODIES_ATTR, cached)
+    return cached
 
 
 def access_body(user: Any, body_id: int, *, for_write: bool = False) -> BodyAccess:
