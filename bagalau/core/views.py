@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bagalau.api.models import ApiToken
+from bagalau.core.forms import RevokeTokenForm
 from bagalau.core.models import User
 from bagalau.org.selectors import bodies_for_user
 
@@ -70,18 +71,23 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The user's API tokens: issue one (the key is shown once) or revoke one."""
     new_key = None
+    status = 200
     user = cast(User, request.user)
     if request.method == "POST":
         if "revoke" in request.POST:
-            ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "0")).update(
-                revoked=True
-            )
-            messages.success(request, _("The token was revoked."))
-            return redirect("api_tokens")
+            form = RevokeTokenForm(request.POST, user=user)
+            if form.is_valid():
+                ApiToken.objects.filter(pk=form.cleaned_data["revoke"].pk).update(revoked=True)
+                messages.success(request, _("The token was revoked."))
+                return redirect("api_tokens")
+            messages.error(request, _("Token: choose one of your tokens."))
+            status = 400
         name = (request.POST.get("name") or "").strip()[:200]
         if not name:
             messages.error(request, _("Name: give the token a name."))
         else:
             _token, new_key = ApiToken.issue(user, name)
     tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
-    return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})
+    return render(
+        request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key}, status=status
+    )
