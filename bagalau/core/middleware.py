@@ -88,6 +88,7 @@ class CleanTextMiddleware:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            # A broken multipart body raises MultiPartParserError here: Django answers 400.
             return cleaning.first_bad_param(request.POST.lists())
         if content_type == "application/json" or content_type.endswith("+json"):
             try:
