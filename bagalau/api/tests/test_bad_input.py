@@ -294,3 +294,38 @@ def test_the_score_message_is_russian(world, sheet):
     )
     assert response.status_code == 400
     assert "введите число, например 4 или 3,75" in response.json()["message"]
+
+
+# --- numbers the pages read by hand ------------------------------------------------------------
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize("value", [HUGE, "٥", "-1", "abc", "1.5", "0"])
+def test_numbers_read_by_hand_in_pages_never_give_a_500(world, sheet, value):
+    hr = world.client("hrofficer")
+    body = world.body.pk
+    gets = [
+        (reverse("org:staff", args=[body]), {"unit": value, "page": value}),
+        (reverse("org:positions", args=[body]), {"page": value}),
+        (reverse("notifications:inbox"), {"page": value}),
+        (reverse("workdays:year"), {"year": value, "body": value}),
+    ]
+    for url, params in gets:
+        assert hr.get(url, params).status_code < 500, (url, params)
+    posts = [
+        (reverse("evaluations:year_results", args=[body]), {"year": value}),
+        (reverse("workdays:day_edit"), {"body": value, "date": "2026-05-04", "status": "off"}),
+        (
+            reverse("evaluations:sheet", args=[sheet.pk]),
+            {"action": "save_draft", "revision": value, "score_quality": value},
+        ),
+    ]
+    for url, data in posts:
+        assert hr.post(url, data).status_code < 500, (url, data)
+    head = world.client("heada")
+    response = head.post(
+        reverse("evaluations:sheet", args=[sheet.pk]),
+        {"action": "save_draft", "revision": value, "score_quality": value},
+    )
+    assert response.status_code < 500
