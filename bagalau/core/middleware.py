@@ -84,19 +84,26 @@ class CleanTextMiddleware:
         field = cleaning.first_bad_param(request.GET.lists())
         if field is not None:
             return field
-        content_type = request.content_type or ""
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
+        content_type = request.content_type or ""
+        api = request.path.startswith("/api/")
+        if api:
+            # The API parses the body as JSON whatever its content type: read it first, so
+            # that both the form parsing below and the API can still read it.
+            request.body  # noqa: B018
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             # A broken multipart body raises MultiPartParserError here: Django answers 400.
-            return cleaning.first_bad_param(request.POST.lists())
-        if content_type == "application/json" or content_type.endswith("+json"):
-            try:
-                data = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                return None  # not JSON: the API's own parser answers 400
-            return cleaning.first_bad_json(data)
-        return None
+            field = cleaning.first_bad_param(request.POST.lists())
+            if field is not None or not api:
+                return field
+        elif not (api or content_type == "application/json" or content_type.endswith("+json")):
+            return None
+        try:
+            data = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return None  # not JSON: the API's own parser answers 400
+        return cleaning.first_bad_json(data)
 
     @staticmethod
     def _refuse(request: HttpRequest, field: str) -> HttpResponse:

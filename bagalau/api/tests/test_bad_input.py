@@ -329,3 +329,20 @@ def test_numbers_read_by_hand_in_pages_never_give_a_500(world, sheet, value):
         {"action": "save_draft", "revision": value, "score_quality": value},
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", ""])
+def test_a_nul_in_json_sent_under_another_content_type_is_refused(world, content_type):
+    # The API parses the body as JSON whatever the content type says (PostgreSQL 500 found
+    # by make fuzz: a schedule note with a NUL).
+    url = f"/api/v1/evaluations/bodies/{world.body.pk}/schedules"
+    data = json.dumps({"year": 2026, "quarter": 1, "note": NUL})
+    response = world.client("hrofficer").post(url, data, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["field"] == "note"
+
+
+def test_a_multipart_body_to_a_json_endpoint_is_a_400_not_a_500(world):
+    url = f"/api/v1/evaluations/bodies/{world.body.pk}/schedules"
+    response = world.client("hrofficer").post(url, {"year": "2026", "quarter": "1"})
+    assert response.status_code == 400
