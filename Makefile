@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-sqlite test-postgres lint chromium messages bench clean
+.PHONY: install demo serve test test-sqlite test-postgres fuzz lint chromium messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,16 @@ test-postgres: install
 	  echo "== PostgreSQL run =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"; \
 	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
-test: install chromium lint test-sqlite test-postgres smoke
+# schemathesis over the whole OpenAPI schema (bagalau/api/tests/test_fuzz.py): no 5xx.
+# SQLite, then PostgreSQL when it answers (NUL bytes fail only there). FUZZ_EXAMPLES=20; about 2 minutes a run.
+FUZZ_PG_URL ?= postgres://postgres@127.0.0.1:5432/fuzz
+fuzz: install
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py
+	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  echo "== PostgreSQL fuzz run =="; DATABASE_URL=$(FUZZ_PG_URL) $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py; \
+	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL fuzz run skipped"; fi
+
+test: install chromium lint test-sqlite test-postgres fuzz smoke
 
 messages: install
 	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*"

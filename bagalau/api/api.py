@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,23 +29,44 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _field_message(field: str, item: dict[str, Any]) -> str:
+    """A translated message naming the field; the bound when the value is out of range."""
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than") and ctx:
+        limit = ctx.get("ge", ctx.get("gt"))
+        return _("“%(field)s”: the value must be at least %(limit)s.") % {
+            "field": field,
+            "limit": limit,
+        }
+    if kind in ("less_than_equal", "less_than") and ctx:
+        limit = ctx.get("le", ctx.get("lt"))
+        return _("“%(field)s”: the value must be at most %(limit)s.") % {
+            "field": field,
+            "limit": limit,
+        }
+    return _("Invalid value for “%(field)s”.") % {"field": field}
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for item in exc.errors:
         location = [str(p) for p in item.get("loc", ()) if p not in ("query", "body", "path")]
+        field = ".".join(location)
         errors.append(
             {
-                "field": ".".join(location) or None,
+                "field": field or None,
                 "code": item.get("type", "invalid"),
-                "message": _("Invalid value for “%(field)s”.") % {"field": ".".join(location)},
+                "message": _field_message(field, item),
             }
         )
-    return api.create_response(
-        request,
-        {"code": "invalid", "message": _("The request is not valid."), "errors": errors},
-        status=400,
-    )
+    body: dict[str, Any] = {"code": "invalid", "message": _("The request is not valid.")}
+    if errors and errors[0]["field"]:
+        body["field"] = errors[0]["field"]
+        body["message"] = errors[0]["message"]
+    body["errors"] = errors
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(SignInRefused)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bagalau.api.models import TOKEN_LIFETIMES_DAYS, ApiToken
 from bagalau.core import signin
+from bagalau.core.forms import RevokeTokenForm
 from bagalau.core.models import User
 from bagalau.org.selectors import request_bodies
 
@@ -91,17 +92,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The user's API tokens: issue one (the key is shown once, it expires) or revoke one."""
     new_key = None
+    status = 200
     user = cast(User, request.user)
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "0")).update(
-                revoked=True
-            )
+    if request.method == "POST" and "revoke" in request.POST:
+        form = RevokeTokenForm(request.POST, user=user)
+        if form.is_valid():
+            ApiToken.objects.filter(pk=form.cleaned_data["revoke"].pk).update(revoked=True)
             messages.success(request, _("The token was revoked."))
             return redirect("api_tokens")
+        messages.error(request, _("Token: choose one of your tokens."))
+        status = 400
+    elif request.method == "POST":
         name = (request.POST.get("name") or "").strip()[:200]
         raw_days = request.POST.get("days") or str(settings.BAGALAU_TOKEN_DAYS)
-        days = int(raw_days) if raw_days.isdigit() else 0
+        days = int(raw_days) if raw_days.isascii() and raw_days.isdigit() else 0
         if not name:
             messages.error(request, _("Name: give the token a name."))
         elif days not in TOKEN_LIFETIMES_DAYS:
@@ -119,6 +123,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             "default_days": settings.BAGALAU_TOKEN_DAYS,
             "now": timezone.now(),
         },
+        status=status,
     )
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
+from bagalau.api.pagination import Page, PageParams, paginate
 from bagalau.core.models import User
 from bagalau.org import selectors as org_selectors
-from bagalau.org.api import PageParams, paginate
 
 from . import access, selectors, services
 from .models import Result, Schedule, Task
@@ -43,13 +44,6 @@ class ScheduleOut(Schema):
     approved_at: datetime | None
 
 
-class SchedulePage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[ScheduleOut]
-
-
 class TaskOut(Schema):
     id: int
     schedule_id: int
@@ -65,13 +59,6 @@ class TaskOut(Schema):
     late: bool
     overdue: bool
     revision: int
-
-
-class TaskPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[TaskOut]
 
 
 class LineOut(Schema):
@@ -91,11 +78,19 @@ class SheetOut(TaskOut):
     lines: list[LineOut]
 
 
+RawScore = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
+]
+
+
 class SheetIn(Schema):
     revision: int = Field(
         ..., ge=0, le=2**31 - 1, description="The revision you read; a stale one gets 409"
     )
-    scores: dict[str, str | float | None] = Field(default_factory=dict)
+    # Passed through as sent: the one score parser refuses JSON `true`, "٥" and the like
+    # naming the field (a bool would otherwise be coerced to 1.0 here).
+    scores: dict[str, RawScore] = Field(default_factory=dict)
     comments: dict[str, str] = Field(default_factory=dict)
 
 
@@ -128,13 +123,6 @@ class ResultOut(Schema):
     refused_at: datetime | None
 
 
-class ResultPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[ResultOut]
-
-
 def _sheet(task: Task, roles: set[str]) -> dict[str, Any]:
     """A sheet as the caller may see it: the content only to those 002 p21 names."""
     data = TaskOut.model_validate(task, from_attributes=True).model_dump()
@@ -156,16 +144,15 @@ def _after(request: HttpRequest, task: Task) -> dict[str, Any]:
     return _sheet(task, access.task_roles(request.user, task))
 
 
-@router.get("/bodies/{body_id}/schedules", response=SchedulePage, summary="Schedules of a body")
+@router.get(
+    "/bodies/{body_id}/schedules", response=Page[ScheduleOut], summary="Schedules of a body"
+)
 def list_schedules(request: HttpRequest, body_id: int, params: Query[PageParams]) -> dict[str, Any]:
     org_access = org_selectors.access_body(request.user, body_id)
     roles = access.body_roles(request.user, body_id)
     if not (access.is_hr(request.user, body_id, roles) or "authorized_person" in roles):
         org_selectors.require_staff_reader(org_access)
-    meta, items = paginate(
-        Schedule.objects.filter(body_id=body_id).order_by("-year", "-quarter"), params
-    )
-    return {**meta, "items": items}
+    return paginate(Schedule.objects.filter(body_id=body_id).order_by("-year", "-quarter"), params)
 
 
 @router.post(
@@ -232,19 +219,20 @@ def approve_schedule(request: HttpRequest, schedule_id: int) -> Schedule:
 
 @router.get(
     "/schedules/{schedule_id}/tasks",
-    response=TaskPage,
+    response=Page[TaskOut],
     summary="Every sheet of a schedule (no scores)",
 )
 def list_schedule_tasks(
     request: HttpRequest, schedule_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     schedule = access.access_schedule(request.user, schedule_id)
-    meta, items = paginate(selectors.schedule_tasks(schedule), params)
-    return {**meta, "items": items}
+    return paginate(selectors.schedule_tasks(schedule), params)
 
 
 @router.get(
-    "/tasks", response=TaskPage, summary="My sheets: to fill (evaluator) or about me (evaluated)"
+    "/tasks",
+    response=Page[TaskOut],
+    summary="My sheets: to fill (evaluator) or about me (evaluated)",
 )
 def my_tasks(
     request: HttpRequest,
@@ -257,8 +245,7 @@ def my_tasks(
         qs = Task.objects.filter(servant__user=cast(User, request.user)).order_by(
             "-schedule__year", "-schedule__quarter", "id"
         )
-    meta, items = paginate(qs, params)
-    return {**meta, "items": items}
+    return paginate(qs, params)
 
 
 @router.get("/tasks/{task_id}", response=SheetOut, summary="A sheet with its lines")
@@ -308,10 +295,9 @@ def act_on_task(
     return _after(request, task)
 
 
-@router.get("/results", response=ResultPage, summary="My results by quarter and year")
+@router.get("/results", response=Page[ResultOut], summary="My results by quarter and year")
 def my_results(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    meta, items = paginate(selectors.servant_results(request.user), params)
-    return {**meta, "items": items}
+    return paginate(selectors.servant_results(request.user), params)
 
 
 @router.get("/results/{result_id}", response=ResultOut)

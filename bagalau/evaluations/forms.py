@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,16 @@ class ScheduleForm(forms.Form):
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReassignForm(forms.Form):
+    """`evaluator=<id>` of a servant of the sheet's body: "abc" is a form error, not a 500."""
+
+    evaluator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("evaluator")
+    )
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, servants: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = servants  # type: ignore[attr-defined]

@@ -311,9 +311,8 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def reassign(request: HttpRequest, task_id: int) -> HttpResponse:
     task, roles = access.access_task(request.user, task_id)
-    evaluator = Servant.objects.filter(
-        pk=request.POST.get("evaluator") or 0, body_id=task.body_id
-    ).first()
+    form = forms.ReassignForm(request.POST, servants=Servant.objects.filter(body_id=task.body_id))
+    evaluator = form.cleaned_data["evaluator"] if form.is_valid() else None
     if evaluator is None:
         messages.error(request, _("Evaluator: choose a servant of the body."))
         return redirect("evaluations:sheet", task_id=task.pk)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
+
+from bagalau.api.pagination import Page, PageParams, paginate
 
 from . import selectors, services
 from .models import Notification
@@ -29,16 +30,7 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class NotificationPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[NotificationOut]
-
-
-class InboxParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.PAGE_SIZE, ge=1, le=500)
+class InboxParams(PageParams):
     unread: bool = False
 
 
@@ -46,20 +38,12 @@ class ReadAllOut(Schema):
     count: int
 
 
-@router.get("/", response=NotificationPage, summary="The caller's in-app notifications")
+@router.get("/", response=Page[NotificationOut], summary="The caller's in-app notifications")
 def list_notifications(request: HttpRequest, params: Query[InboxParams]) -> dict[str, Any]:
     qs = selectors.inbox(request.user)
     if params.unread:
         qs = qs.filter(read_at__isnull=True)
-    count = qs.count()
-    size = params.page_size
-    start = (params.page - 1) * size
-    return {
-        "count": count,
-        "page": params.page,
-        "pages": max(1, -(-count // size)),
-        "items": list(qs[start : start + size]),
-    }
+    return paginate(qs, params)
 
 
 @router.post("/read", response=ReadAllOut, summary="Mark all the caller's notifications read")

@@ -5,27 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
+
+from bagalau.api.pagination import Page, PageParams, paginate
 
 from . import selectors
 from .models import Absence, Appointment, Position, Servant, StateBody, Unit
 
 router = Router()
-
-
-class Page(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[Any]
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=500)
 
 
 class BodyOut(Schema):
@@ -93,49 +81,15 @@ class AbsenceOut(Schema):
     note: str
 
 
-class BodyPage(Page):
-    items: list[BodyOut]
-
-
-class UnitPage(Page):
-    items: list[UnitOut]
-
-
-class PositionPage(Page):
-    items: list[PositionOut]
-
-
-class ServantPage(Page):
-    items: list[ServantOut]
-
-
-class AppointmentPage(Page):
-    items: list[AppointmentOut]
-
-
-class AbsencePage(Page):
-    items: list[AbsenceOut]
-
-
-def paginate(qs: QuerySet[Any], params: PageParams) -> tuple[dict[str, Any], list[Any]]:
-    count = qs.count()
-    size = min(params.page_size, getattr(settings, "API_MAX_PAGE_SIZE", 500))
-    pages = max(1, -(-count // size))
-    start = (params.page - 1) * size
-    items = list(qs[start : start + size])
-    return {"count": count, "page": params.page, "pages": pages}, items
-
-
 def _reader(request: HttpRequest, body_id: int) -> selectors.BodyAccess:
     access = selectors.access_body(request.user, body_id)
     selectors.require_staff_reader(access)
     return access
 
 
-@router.get("/bodies", response=BodyPage, summary="State bodies the caller belongs to")
+@router.get("/bodies", response=Page[BodyOut], summary="State bodies the caller belongs to")
 def list_bodies(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    meta, items = paginate(selectors.bodies_for_user(request.user).order_by("id"), params)
-    return {**meta, "items": items}
+    return paginate(selectors.bodies_for_user(request.user).order_by("id"), params)
 
 
 @router.get("/bodies/{body_id}", response=BodyOut)
@@ -143,19 +97,17 @@ def get_body(request: HttpRequest, body_id: int) -> StateBody:
     return selectors.access_body(request.user, body_id).body
 
 
-@router.get("/bodies/{body_id}/units", response=UnitPage)
+@router.get("/bodies/{body_id}/units", response=Page[UnitOut])
 def list_units(request: HttpRequest, body_id: int, params: Query[PageParams]) -> dict[str, Any]:
     access = _reader(request, body_id)
-    meta, items = paginate(Unit.objects.filter(body=access.body).order_by("code", "id"), params)
-    return {**meta, "items": items}
+    return paginate(Unit.objects.filter(body=access.body).order_by("code", "id"), params)
 
 
-@router.get("/bodies/{body_id}/positions", response=PositionPage)
+@router.get("/bodies/{body_id}/positions", response=Page[PositionOut])
 def list_positions(request: HttpRequest, body_id: int, params: Query[PageParams]) -> dict[str, Any]:
     access = _reader(request, body_id)
     qs = Position.objects.filter(body=access.body).order_by("code", "id")
-    meta, items = paginate(qs, params)
-    return {**meta, "items": items}
+    return paginate(qs, params)
 
 
 def _servant_out(servant: Servant) -> Servant:
@@ -164,15 +116,16 @@ def _servant_out(servant: Servant) -> Servant:
     return servant
 
 
-@router.get("/bodies/{body_id}/servants", response=ServantPage)
+@router.get("/bodies/{body_id}/servants", response=Page[ServantOut])
 def list_servants(
     request: HttpRequest, body_id: int, params: Query[PageParams], q: str = ""
 ) -> dict[str, Any]:
     """Servants of the body with their current position (HR, authorized person)."""
     access = selectors.access_body(request.user, body_id)
     qs = selectors.servant_list(access, search=q[:100])
-    meta, items = paginate(qs, params)
-    return {**meta, "items": [_servant_out(s) for s in items]}
+    page = paginate(qs, params)
+    page["items"] = [_servant_out(s) for s in page["items"]]
+    return page
 
 
 @router.get("/servants/{servant_id}", response=ServantOut)
@@ -183,37 +136,33 @@ def get_servant(request: HttpRequest, servant_id: int) -> Servant:
     return servant
 
 
-@router.get("/servants/{servant_id}/appointments", response=AppointmentPage)
+@router.get("/servants/{servant_id}/appointments", response=Page[AppointmentOut])
 def list_servant_appointments(
     request: HttpRequest, servant_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     _access, servant = selectors.access_servant(request.user, servant_id)
-    meta, items = paginate(servant.appointments.order_by("-start_date", "id"), params)
-    return {**meta, "items": items}
+    return paginate(servant.appointments.order_by("-start_date", "id"), params)
 
 
-@router.get("/servants/{servant_id}/absences", response=AbsencePage)
+@router.get("/servants/{servant_id}/absences", response=Page[AbsenceOut])
 def list_servant_absences(
     request: HttpRequest, servant_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     _access, servant = selectors.access_servant(request.user, servant_id)
-    meta, items = paginate(servant.absences.order_by("-start_date", "id"), params)
-    return {**meta, "items": items}
+    return paginate(servant.absences.order_by("-start_date", "id"), params)
 
 
-@router.get("/bodies/{body_id}/appointments", response=AppointmentPage)
+@router.get("/bodies/{body_id}/appointments", response=Page[AppointmentOut])
 def list_appointments(
     request: HttpRequest, body_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     access = _reader(request, body_id)
     qs = Appointment.objects.filter(servant__body=access.body).order_by("id")
-    meta, items = paginate(qs, params)
-    return {**meta, "items": items}
+    return paginate(qs, params)
 
 
-@router.get("/bodies/{body_id}/absences", response=AbsencePage)
+@router.get("/bodies/{body_id}/absences", response=Page[AbsenceOut])
 def list_absences(request: HttpRequest, body_id: int, params: Query[PageParams]) -> dict[str, Any]:
     access = _reader(request, body_id)
     qs = Absence.objects.filter(servant__body=access.body).order_by("id")
-    meta, items = paginate(qs, params)
-    return {**meta, "items": items}
+    return paginate(qs, params)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
+from bagalau.core.forms import id_param
 from bagalau.methodology import selectors as methodology_selectors
 
 from . import forms, selectors, services
@@ -171,8 +172,7 @@ def position_edit(
 def staff_list(request: HttpRequest, body_id: int) -> HttpResponse:
     access = selectors.access_body(request.user, body_id)
     search = request.GET.get("q", "").strip()[:100]
-    unit_id = request.GET.get("unit") or None
-    unit_filter = int(unit_id) if unit_id and unit_id.isdigit() else None
+    unit_filter = id_param(request.GET.get("unit"))
     qs = selectors.servant_list(access, search=search, unit_id=unit_filter, day=today())
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

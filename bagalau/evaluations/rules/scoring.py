@@ -6,9 +6,11 @@ before it is banded. So 3.995 becomes 4.00 ("effectively") and 1.995 becomes 2.0
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +27,14 @@ def quantize(value: Decimal, decimals: int = 2) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+# ASCII digits only, "." or "," before the decimals: "٥" (Arabic-Indic) or "５" (full width)
+# are not scores, nor "1e0", "NaN" or "Infinity". A sign is let through for the range message.
+SCORE_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
+SCORE_MAX_LENGTH = 32
+
+
 def parse_score(
-    raw: str | Decimal | float | int | None,
+    raw: object,
     *,
     field: str,
     label: str,
@@ -36,23 +44,31 @@ def parse_score(
 ) -> Decimal | None:
     """A score typed by an evaluator: empty → None; "3,5" accepted; else DomainError on `field`.
 
-    002 p32-33: a score from 0 to 5 on each line; we keep at most two decimals.
+    002 p32-33: a score from 0 to 5 on each line; we keep at most two decimals. Text must be
+    ASCII digits; a number must be an int, float or Decimal, never a bool (JSON `true`).
     """
     if raw is None:
         return None
-    text = str(raw).strip().replace(",", ".")
-    if text == "":
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(
-            MSG_SCORE_FORMAT, code="score_format", field=field, params={"field": label}
-        ) from None
+    invalid = DomainError(
+        MSG_SCORE_FORMAT, code="score_format", field=field, params={"field": label}
+    )
+    if isinstance(raw, bool):
+        raise invalid
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text == "":
+            return None
+        if len(text) > SCORE_MAX_LENGTH or not SCORE_TEXT.fullmatch(text):
+            raise invalid
+        value = Decimal(text.replace(",", "."))
+    elif isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(repr(raw)) if math.isfinite(raw) else Decimal("NaN")
+    else:
+        raise invalid
     if not value.is_finite():
-        raise DomainError(
-            MSG_SCORE_FORMAT, code="score_format", field=field, params={"field": label}
-        )
+        raise invalid
     if value < low or value > high:
         raise DomainError(
             MSG_SCORE_RANGE,

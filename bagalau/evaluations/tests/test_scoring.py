@@ -65,6 +65,63 @@ class TestParse:
         assert (err.value.code, err.value.field) == (code, "quality")
         assert "Quality" in err.value.text()
 
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "٥",  # Arabic-Indic five: int("٥") == 5, but it is not a score typed in 0-5
+            "٣.٥",
+            "۴",  # Extended Arabic-Indic four
+            "５",  # full-width five
+            "𝟓",  # mathematical bold five
+            "1e0",
+            "4E-1",
+            "0x4",
+            "4_0",
+            "1" * 40,
+            "4.5.1",
+            "",
+            True,  # JSON true: bool is an int in Python, never a score
+            False,
+            [4],
+            {"value": 4},
+            float("nan"),
+            float("inf"),
+        ],
+    )
+    def test_only_ascii_digits_and_plain_numbers_are_scores(self, raw):
+        # 002 p33: a score from 0 to 5 with at most two decimals, typed as a number.
+        if raw == "":
+            assert parse_score(raw, field="score_quality", label="Quality") is None
+            return
+        with pytest.raises(DomainError) as err:
+            parse_score(raw, field="score_quality", label="Quality")
+        assert (err.value.code, err.value.field) == ("score_format", "score_quality")
+
+    @pytest.mark.parametrize(
+        ("raw", "value"),
+        [
+            (4, D("4.00")),
+            (3.75, D("3.75")),
+            (D("2.5"), D("2.50")),
+            ("+4", D("4.00")),
+            ("4.", D("4.00")),
+            (",5", D("0.50")),
+        ],
+    )
+    def test_numbers_and_plain_text_forms_are_accepted(self, raw, value):
+        # 002 p33: 0-5, two decimals; JSON numbers and "4.", ",5" as typed.
+        assert parse_score(raw, field="quality", label="Quality") == value
+
+    @pytest.mark.parametrize(
+        ("raw", "code"),
+        [(10**30, "score_range"), (1e300, "score_range"), (4.001, "score_decimals")],
+    )
+    def test_huge_or_too_precise_numbers_are_refused(self, raw, code):
+        # 002 p33: 0-5 with at most two decimals.
+        with pytest.raises(DomainError) as err:
+            parse_score(raw, field="quality", label="Quality")
+        assert err.value.code == code
+
 
 class TestSheetScore:
     def test_the_mean_of_the_four_parameters(self):
