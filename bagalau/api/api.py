@@ -52,7 +52,10 @@ def _field_message(field: str, item: dict[str, Any]) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for item in exc.errors:
-        location = [str(p) for p in item.get("loc", ()) if p not in ("query", "body", "path")]
+        loc = list(item.get("loc", ()))
+        if len(loc) > 2 and loc[0] == "body":
+            del loc[1]  # the handler's parameter name ("payload") means nothing to a client
+        location = [str(p) for p in loc if p not in ("query", "body", "path")]
         field = ".".join(location)
         errors.append(
             {

@@ -149,7 +149,11 @@ def test_tabs_and_new_lines_are_text(world, sheet):
     response = post_json(
         world.client("heada"),
         f"/api/v1/evaluations/tasks/{sheet.pk}/sheet",
-        {"scores": {"quality": "4"}, "comments": {"quality": "Бірінші\tжол\r\nекінші жол"}},
+        {
+            "revision": sheet.revision,
+            "scores": {"quality": "4"},
+            "comments": {"quality": "Бірінші\tжол\r\nекінші жол"},
+        },
         method="put",
     )
     assert response.status_code == 200, response.content
@@ -267,7 +271,12 @@ def test_reassign_to_a_servant_of_another_body_is_a_form_error(world, sheet):
 def test_a_score_that_is_not_a_number_is_a_400_naming_the_score(world, sheet, score):
     # 002 p33: a score from 0 to 5 with two decimals; "٥" was stored as 5.00, true as 1.00.
     url = f"/api/v1/evaluations/tasks/{sheet.pk}/sheet"
-    response = post_json(world.client("heada"), url, {"scores": {"quality": score}}, method="put")
+    response = post_json(
+        world.client("heada"),
+        url,
+        {"revision": sheet.revision, "scores": {"quality": score}},
+        method="put",
+    )
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["field"] == "score_quality"
@@ -280,7 +289,7 @@ def test_an_arabic_indic_score_on_the_page_is_refused(world, sheet):
     client = world.client("heada")
     response = client.post(
         reverse("evaluations:sheet", args=[sheet.pk]),
-        {"action": "save_draft", "score_quality": "٥"},
+        {"action": "save_draft", "revision": sheet.revision, "score_quality": "٥"},
     )
     assert response.status_code in (200, 400)
     assert "score_quality" in response.context["errors"]
@@ -290,7 +299,11 @@ def test_an_arabic_indic_score_on_the_page_is_refused(world, sheet):
 def test_the_score_message_is_russian(world, sheet):
     url = f"/api/v1/evaluations/tasks/{sheet.pk}/sheet"
     response = post_json(
-        world.client("heada"), url, {"scores": {"quality": True}}, method="put", **RU
+        world.client("heada"),
+        url,
+        {"revision": sheet.revision, "scores": {"quality": True}},
+        method="put",
+        **RU,
     )
     assert response.status_code == 400
     assert "введите число, например 4 или 3,75" in response.json()["message"]

@@ -72,7 +72,7 @@ def test_the_first_tick_after_the_quarter_notifies_heads_and_servants(body2023):
     assert {"servant", "colleague", "servantb"} <= recipients(DIFFERENTIATION_NOTICE)
     assert "heada" not in recipients(DIFFERENTIATION_NOTICE)
     row = notices().get(recipient=w.users["servant"])
-    assert "Q1 2026" in row.subject
+    assert "2026 ж. 1-тоқсан" in row.subject  # in the recipient's language (kk)
     assert "2026-04-10" in row.text  # the evaluation's due date (002 p5)
     assert row.object_type == "evaluations.task"
 
