@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from bagalau.org.models import Servant
+
+from .models import Task
 
 
 class ScheduleForm(forms.Form):
@@ -14,3 +20,27 @@ class ScheduleForm(forms.Form):
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+MSG_EVALUATOR = _("Evaluator: choose a servant of the body.")
+
+
+class ReassignForm(forms.Form):
+    """Change a sheet's evaluator: a servant of the body, chosen by search (issue 12 item 3).
+
+    The page never renders the choices as a list of the whole body: it offers the matches
+    of a search as radio buttons; this field checks the posted id against the body.
+    """
+
+    evaluator = forms.ModelChoiceField(
+        label=_("evaluator"),
+        queryset=Servant.objects.none(),
+        error_messages={"required": MSG_EVALUATOR, "invalid_choice": MSG_EVALUATOR},
+    )
+    reason = forms.CharField(label=_("reason"), required=False)
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The service explains the other refusals (the evaluated person, no login).
+        field = cast(forms.ModelChoiceField, self.fields["evaluator"])
+        field.queryset = Servant.objects.filter(body_id=task.body_id)
