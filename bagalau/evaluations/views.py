@@ -216,7 +216,7 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
     unit_id = _int_param(params, "unit")
     page_number = params.get("page") or "1"
     units = list(selectors.bulk_units(request.user, schedule_id))
-    if not units:
+    if not units and not selectors.bulk_tasks(request.user, schedule_id).exists():
         # No sheets of yours here: strangers and colleagues alike get 404.
         raise NotFound(access.MSG_NOT_FOUND, code="not_found")
     if unit_id not in {u.pk for u in units}:
