@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from bagalau.org.models import Servant
+
+from .models import Task
 
 
 class ScheduleForm(forms.Form):
@@ -18,14 +22,25 @@ class ScheduleForm(forms.Form):
     )
 
 
+MSG_EVALUATOR = _("Evaluator: choose a servant of the body.")
+
+
 class ReassignForm(forms.Form):
-    """`evaluator=<id>` of a servant of the sheet's body: "abc" is a form error, not a 500."""
+    """Change a sheet's evaluator: a servant of the body, chosen by search (issue 12 item 3).
 
-    evaluator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, label=_("evaluator")
+    The page never renders the choices as a list of the whole body: it offers the matches
+    of a search as radio buttons; this field checks the posted id against the body.
+    """
+
+    evaluator = forms.ModelChoiceField(
+        label=_("evaluator"),
+        queryset=Servant.objects.none(),
+        error_messages={"required": MSG_EVALUATOR, "invalid_choice": MSG_EVALUATOR},
     )
-    reason = forms.CharField(required=False)
+    reason = forms.CharField(label=_("reason"), required=False)
 
-    def __init__(self, *args: Any, servants: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = servants  # type: ignore[attr-defined]
+        # The service explains the other refusals (the evaluated person, no login).
+        field = cast(forms.ModelChoiceField, self.fields["evaluator"])
+        field.queryset = Servant.objects.filter(body_id=task.body_id)

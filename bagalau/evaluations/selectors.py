@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
-from bagalau.org.models import Absence, Appointment, EndReason, Servant
+from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit
+from bagalau.org.selectors import current_appointments_prefetch
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
@@ -99,6 +100,78 @@ def schedule_tasks(schedule: Schedule) -> QuerySet[Task]:
     )
 
 
+def schedule_task_list(
+    schedule: Schedule,
+    *,
+    unit_id: int | None = None,
+    state: str = "",
+    participation: str = "",
+) -> QuerySet[Task]:
+    """The schedule's sheets for its page, filtered by unit, status and participation."""
+    qs = schedule_tasks(schedule)
+    if unit_id is not None:
+        qs = qs.filter(appointment__position__unit_id=unit_id)
+    if state:
+        qs = qs.filter(state=state)
+    if participation:
+        qs = qs.filter(participation=participation)
+    return qs
+
+
+def schedule_units(schedule: Schedule) -> QuerySet[Unit]:
+    """The units the schedule's sheets fall in (a filter's choices: a few hundred at most)."""
+    return Unit.objects.filter(
+        pk__in=Task.objects.filter(schedule=schedule).values("appointment__position__unit_id")
+    ).order_by("code")
+
+
+def bulk_tasks(user: Any, schedule_id: int, *, unit_id: int | None = None) -> QuerySet[Task]:
+    """The differentiation sheets `user` fills in a schedule, by unit and name (the bulk page)."""
+    qs = evaluator_tasks(user).filter(schedule_id=schedule_id, kind="differentiation")
+    if unit_id is not None:
+        qs = qs.filter(appointment__position__unit_id=unit_id)
+    return qs.select_related("appointment__position__unit").order_by(
+        "appointment__position__unit__code", "servant__last_name_kk", "servant_id"
+    )
+
+
+def bulk_units(user: Any, schedule_id: int) -> QuerySet[Unit]:
+    """The units of the sheets `user` fills in a schedule (the bulk page's unit filter)."""
+    return Unit.objects.filter(
+        pk__in=evaluator_tasks(user)
+        .filter(schedule_id=schedule_id, kind="differentiation")
+        .values("appointment__position__unit_id")
+    ).order_by("code")
+
+
+EVALUATOR_CHOICES = 20  # the HR sheet page offers at most this many matches of a search
+
+
+def evaluator_candidates(task: Task, search: str) -> list[Servant]:
+    """Servants of the task's body matching a name or IIN, to become its evaluator.
+
+    The search is the staff list's (IIN prefix, names); the evaluated servant is left out.
+    One more than `EVALUATOR_CHOICES` is returned so the page can say "refine the search".
+    """
+    term = search.strip()[:100]
+    if not term:
+        return []
+    qs = (
+        Servant.objects.filter(body_id=task.body_id)
+        .exclude(pk=task.servant_id)
+        .filter(
+            Q(iin__startswith=term)
+            | Q(last_name_kk__icontains=term)
+            | Q(first_name_kk__icontains=term)
+            | Q(last_name_ru__icontains=term)
+            | Q(first_name_ru__icontains=term)
+        )
+        .order_by("last_name_kk", "first_name_kk", "id")
+        .prefetch_related(current_appointments_prefetch(timezone.localdate()))
+    )
+    return list(qs[: EVALUATOR_CHOICES + 1])
+
+
 def evaluator_tasks(user: Any, schedule: Schedule | None = None) -> QuerySet[Task]:
     qs = Task.objects.filter(evaluator_user=user).exclude(state=TaskState.EXCLUDED)
     if schedule is not None:
@@ -116,12 +189,17 @@ def servant_results(user: Any) -> QuerySet[Result]:
     )
 
 
-def preview_summary(tasks: list[Task]) -> dict[str, Any]:
+PREVIEW_NAMES = 20  # the schedule page names the first sheets of each list and counts the rest
+
+
+def preview_summary(tasks: list[Task], *, limit: int | None = None) -> dict[str, Any]:
     """What approval would create: counts, and the sheets HR must look at before (item 2).
 
     `missing`: no evaluator can fill them (the structure gives nobody and the body names no
     authorized person, or the evaluator has no login); `authorized`: the authorized person
-    evaluates them because the structure gives nobody (002 p2(3)).
+    evaluates them because the structure gives nobody (002 p2(3)). With `limit`, each list
+    holds its first `limit` sheets (by name) and `missing_count` / `authorized_count` count
+    them all (issue 12 item 3: a page stays small whatever the body).
     """
     open_tasks = [t for t in tasks if t.state != TaskState.EXCLUDED]
     missing = [t for t in open_tasks if t.evaluator_user_id is None]
@@ -130,6 +208,10 @@ def preview_summary(tasks: list[Task]) -> dict[str, Any]:
         for t in open_tasks
         if t.evaluator_user_id is not None and t.evaluator_source == "authorized_person"
     ]
+    counts = {"missing_count": len(missing), "authorized_count": len(authorized)}
+    if limit is not None:
+        # Unsaved tasks carry the servant's id only: their names come from the first ids.
+        missing, authorized = missing[:limit], authorized[:limit]
     servants = {
         s.pk: s for s in Servant.objects.filter(pk__in={t.servant_id for t in missing + authorized})
     }
@@ -141,6 +223,7 @@ def preview_summary(tasks: list[Task]) -> dict[str, Any]:
         "excluded": len(tasks) - len(open_tasks),
         "missing": missing,
         "authorized": authorized,
+        **counts,
     }
 
 

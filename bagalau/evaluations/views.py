@@ -5,22 +5,32 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bagalau.core.errors import DomainError, NotFound
+from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.core.models import User
 from bagalau.methodology.models import Band
 from bagalau.org import selectors as org_selectors
-from bagalau.org.models import Servant
 
 from . import access, forms, selectors, services
-from .models import OPEN_TASK_STATES, Result, Schedule, ScheduleStatus, Task, TaskState
+from .models import (
+    OPEN_TASK_STATES,
+    Participation,
+    Result,
+    Schedule,
+    ScheduleStatus,
+    Task,
+    TaskState,
+)
 from .rules.workflow import EVALUATED, EVALUATOR, HR, MSG_STALE
 from .services import SheetInput
 
@@ -59,6 +69,24 @@ def schedules(request: HttpRequest, body_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
+def _int_param(params: Any, name: str) -> int | None:
+    raw = params.get(name) or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def _choice_param(params: Any, name: str, choices: Any) -> str:
+    raw = params.get(name) or ""
+    return raw if raw in {value for value, _label in choices} else ""
+
+
+def _query_without(params: Any, *names: str) -> str:
+    """The request's other parameters, for page links that keep filters and other pages."""
+    query = params.copy()
+    for name in names:
+        query.pop(name, None)
+    return str(query.urlencode())
+
+
 @login_required
 def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = access.access_schedule(request.user, schedule_id)
@@ -66,13 +94,28 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
     roles = access.body_roles(request.user, schedule.body_id)
     preview = None
     if schedule.status == ScheduleStatus.DRAFT:
-        preview = selectors.preview_summary(services.schedule_preview(schedule))
+        preview = selectors.preview_summary(
+            services.schedule_preview(schedule), limit=selectors.PREVIEW_NAMES
+        )
+    filters: dict[str, Any] = {
+        "unit_id": _int_param(request.GET, "unit"),
+        "state": _choice_param(request.GET, "state", TaskState.choices),
+        "participation": _choice_param(request.GET, "participation", Participation.choices),
+    }
+    page: Page[Task] | None = None
+    units: Any = []
+    if schedule.status == ScheduleStatus.APPROVED:
+        tasks = selectors.schedule_task_list(schedule, **filters)
+        page = Paginator(tasks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        units = selectors.schedule_units(schedule)
     return render(
         request,
         "evaluations/schedule.html",
         {
             "schedule": schedule, "access": org_access, "body": schedule.body,
-            "tasks": selectors.schedule_tasks(schedule), "preview": preview,
+            "page": page, "tasks": page.object_list if page else [], "preview": preview,
+            "units": units, "filters": filters, "query": _query_without(request.GET, "page"),
+            "states": TaskState.choices, "participations": Participation.choices,
             "can_edit": access.is_hr(request.user, schedule.body_id, roles),
             "can_approve": schedule.status == ScheduleStatus.DRAFT
             and "authorized_person" in roles,
@@ -95,11 +138,18 @@ def schedule_approve(request: HttpRequest, schedule_id: int) -> HttpResponse:
 def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = access.access_schedule(request.user, schedule_id, edit=True)
     org_access = org_selectors.access_body(request.user, schedule.body_id)
+    data = selectors.progress(
+        schedule, with_results=access.may_see_results(request.user, schedule.body_id)
+    )
+    # The counts are aggregated; the lists come a page at a time, each with its own parameter.
+    for key, param in (("units", "units"), ("late_tasks", "late"), ("excluded", "excluded")):
+        data[key] = Paginator(data[key], settings.PAGE_SIZE).get_page(request.GET.get(param))
+        data[f"{key}_query"] = _query_without(request.GET, param)
     return render(
         request,
         "evaluations/progress.html",
         {"schedule": schedule, "access": org_access, "body": schedule.body, "tab": "evaluations",
-         **selectors.progress(schedule, with_results=access.may_see_results(request.user, schedule.body_id))},
+         **data},
     )  # fmt: skip
 
 
@@ -119,11 +169,25 @@ def year_results(request: HttpRequest, body_id: int) -> HttpResponse:
 
 @login_required
 def my_sheets(request: HttpRequest) -> HttpResponse:
-    tasks = list(selectors.evaluator_tasks(request.user))
+    """The sheets the user fills, a page at a time, grouped by schedule within the page."""
+    tasks = selectors.evaluator_tasks(request.user).select_related("schedule__body")
+    page = Paginator(tasks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     groups: dict[Schedule, list[Task]] = defaultdict(list)
-    for task in tasks:
+    for task in page.object_list:
         groups[task.schedule].append(task)
-    return render(request, "evaluations/my_sheets.html", {"groups": dict(groups)})
+    counts = dict(
+        selectors.evaluator_tasks(request.user)
+        .filter(schedule__in=list(groups))
+        .order_by()
+        .values_list("schedule_id")
+        .annotate(n=Count("id"))
+        .values_list("schedule_id", "n")
+    )
+    for schedule in groups:
+        schedule.sheet_count = counts.get(schedule.pk, 0)  # type: ignore[attr-defined]
+    return render(
+        request, "evaluations/my_sheets.html", {"groups": dict(groups), "page": page, "query": ""}
+    )
 
 
 def _sheet_input(post: Any, task: Task, prefix: str = "") -> SheetInput:
@@ -142,18 +206,30 @@ def _revision(post: Any, prefix: str = "") -> int | None:
 
 @login_required
 def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    """An evaluator fills the sheets of their people on one page (issue 3 item 8)."""
-    tasks = list(
-        selectors.evaluator_tasks(request.user)
-        .filter(schedule_id=schedule_id, kind="differentiation")
-        .prefetch_related("lines")
-    )
-    if not tasks:
+    """An evaluator fills the sheets of their people, a page at a time (issue 3 item 8).
+
+    The page lists the evaluator's differentiation sheets of the schedule by unit and name,
+    `settings.PAGE_SIZE` rows at a time, optionally of one unit (issue 12 item 3). The form
+    carries its page and unit, so saving returns to the same page (or the next one).
+    """
+    params = request.POST if request.method == "POST" else request.GET
+    unit_id = _int_param(params, "unit")
+    page_number = params.get("page") or "1"
+    units = list(selectors.bulk_units(request.user, schedule_id))
+    if not units and not selectors.bulk_tasks(request.user, schedule_id).exists():
         # No sheets of yours here: strangers and colleagues alike get 404.
         raise NotFound(access.MSG_NOT_FOUND, code="not_found")
+    if unit_id not in {u.pk for u in units}:
+        unit_id = None
     errors: dict[int, dict[str, str]] = {}
     posted: dict[int, SheetInput] = {}
     if request.method == "POST":
+        # Only the sheets of the posted page: the rows whose fields came with the form.
+        tasks = list(
+            selectors.bulk_tasks(request.user, schedule_id)
+            .filter(pk__in=_posted_task_ids(request.POST))
+            .prefetch_related("lines")
+        )
         submit = "submit" in request.POST
         saved = submitted = 0
         for task in tasks:
@@ -198,12 +274,12 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
                 _("Saved: %(saved)s drafts, %(submitted)s submitted.")
                 % {"saved": saved, "submitted": submitted},
             )
-            return redirect("evaluations:bulk", schedule_id=schedule_id)
-        tasks = list(
-            selectors.evaluator_tasks(request.user)
-            .filter(schedule_id=schedule_id, kind="differentiation")
-            .prefetch_related("lines")
-        )
+            return _bulk_redirect(schedule_id, request.POST, unit_id)
+    page = Paginator(
+        selectors.bulk_tasks(request.user, schedule_id, unit_id=unit_id).prefetch_related("lines"),
+        settings.PAGE_SIZE,
+    ).get_page(page_number)
+    tasks = list(page.object_list)
     rows: list[dict[str, Any]] = []
     for task in tasks:
         lines = list(task.lines.all())
@@ -231,15 +307,40 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             }
         )
     parameters = rows[0]["cells"] if rows else []
+    schedule = tasks[0].schedule if tasks else Schedule.objects.get(pk=schedule_id)
     return render(
         request,
         "evaluations/bulk.html",
         {
-            "schedule": tasks[0].schedule,
+            "schedule": schedule,
             "rows": rows,
             "parameters": [c["line"] for c in parameters],
+            "page": page,
+            "units": units,
+            "unit": unit_id,
+            "query": f"unit={unit_id}" if unit_id else "",
         },
     )
+
+
+def _posted_task_ids(post: Any) -> set[int]:
+    """The sheets a bulk form carried: each row posts `t<id>-revision` and `t<id>-score_*`."""
+    ids = set()
+    for key in post:
+        head, dash, _rest = key.partition("-")
+        number = head[1:]
+        if dash and head[:1] == "t" and number.isascii() and number.isdigit() and len(number) < 10:
+            ids.add(int(number))
+    return ids
+
+
+def _bulk_redirect(schedule_id: int, post: Any, unit_id: int | None) -> HttpResponse:
+    """Back to the page the form came from, or the next one ("Save and next page")."""
+    page = _int_param(post, "page") or 1
+    if "next" in post:
+        page += 1
+    query = f"?page={page}" + (f"&unit={unit_id}" if unit_id else "")
+    return redirect(reverse("evaluations:bulk", args=[schedule_id]) + query)
 
 
 @login_required
@@ -302,26 +403,57 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
             "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
             "editable": EVALUATOR in roles and task.state in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED),
             "errors": error_fields,
-            "servants": Servant.objects.filter(body_id=task.body_id).exclude(pk=task.servant_id) if HR in roles else [],
+            **(_evaluator_choices(request, task) if HR in roles else {}),
         },
     )  # fmt: skip
+
+
+def _evaluator_choices(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """The "Change the evaluator" search: at most EVALUATOR_CHOICES matches of `q`."""
+    search = request.GET.get("q", "").strip()[:100]
+    found = selectors.evaluator_candidates(task, search)
+    return {
+        "q": search,
+        "candidates": found[: selectors.EVALUATOR_CHOICES],
+        "more_candidates": len(found) > selectors.EVALUATOR_CHOICES,
+    }
+
+
+@login_required
+def evaluator_search(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The matches of a name or IIN, as radio buttons for the HR sheet page's form (htmx).
+
+    Only HR of the body: strangers and colleagues get 404 (access_task), the sheet's other
+    parties (the evaluator, the evaluated person) 403. Without JavaScript the sheet page's
+    own search form (GET `?q=`) renders the same choices.
+    """
+    task, roles = access.access_task(request.user, task_id)
+    if HR not in roles:
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    return render(
+        request,
+        "evaluations/_evaluator_choices.html",
+        {"task": task, **_evaluator_choices(request, task)},
+    )
 
 
 @login_required
 @require_POST
 def reassign(request: HttpRequest, task_id: int) -> HttpResponse:
     task, roles = access.access_task(request.user, task_id)
-    form = forms.ReassignForm(request.POST, servants=Servant.objects.filter(body_id=task.body_id))
-    evaluator = form.cleaned_data["evaluator"] if form.is_valid() else None
-    if evaluator is None:
-        messages.error(request, _("Evaluator: choose a servant of the body."))
+    if HR not in roles:
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    form = forms.ReassignForm(request.POST, task=task)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
         return redirect("evaluations:sheet", task_id=task.pk)
     try:
         services.task_reassign(
             actor=request.user,
             task_id=task.pk,
-            evaluator=evaluator,
-            reason=request.POST.get("reason", ""),
+            evaluator=form.cleaned_data["evaluator"],
+            reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
         if exc.status in (403, 404):
