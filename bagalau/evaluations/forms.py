@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bagalau.core.forms import IdChoiceField
 from bagalau.org.models import Servant
 
 from .models import Task
@@ -32,7 +33,7 @@ class ReassignForm(forms.Form):
     of a search as radio buttons; this field checks the posted id against the body.
     """
 
-    evaluator = forms.ModelChoiceField(
+    evaluator = IdChoiceField(
         label=_("evaluator"),
         queryset=Servant.objects.none(),
         error_messages={"required": MSG_EVALUATOR, "invalid_choice": MSG_EVALUATOR},
@@ -42,5 +43,5 @@ class ReassignForm(forms.Form):
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The service explains the other refusals (the evaluated person, no login).
-        field = cast(forms.ModelChoiceField, self.fields["evaluator"])
+        field = cast(IdChoiceField, self.fields["evaluator"])
         field.queryset = Servant.objects.filter(body_id=task.body_id)

@@ -359,3 +359,15 @@ def test_a_multipart_body_to_a_json_endpoint_is_a_400_not_a_500(world):
     url = f"/api/v1/evaluations/bodies/{world.body.pk}/schedules"
     response = world.client("hrofficer").post(url, {"year": "2026", "quarter": "1"})
     assert response.status_code == 400
+
+
+def test_an_id_in_other_digits_never_names_a_row(world):
+    # Python's int() reads "٥" as 5: the one id rule takes ASCII digits only.
+    from bagalau.core.forms import RevokeTokenForm, id_param
+
+    token, _key = ApiToken.issue(world.users["servant"], "ci")
+    arabic = "".join(chr(0x0660 + int(d)) for d in str(token.pk))
+    form = RevokeTokenForm({"revoke": arabic}, user=world.users["servant"])
+    assert not form.is_valid()
+    assert RevokeTokenForm({"revoke": str(token.pk)}, user=world.users["servant"]).is_valid()
+    assert id_param(arabic) is None and id_param(str(token.pk)) == token.pk
