@@ -190,8 +190,10 @@ class User_:
     def next(self) -> tuple[str, int]:
         self.step += 1
         if self.kind == "servant":
-            path = ("/", "/evaluations/results/")[self.step % 2]
-            return path, self.session.get(path)
+            label, path = (("dashboard", "/"), ("my results", "/evaluations/results/"))[
+                self.step % 2
+            ]
+            return label, self.session.get(path)
         info = self.info or {}
         tasks: list[int] = info["tasks"]
         pages = [
@@ -203,7 +205,8 @@ class User_:
             if len(tasks) > 1:
                 return "submit", self.session.submit(tasks.pop(0))
             choice = 2
-        return pages[choice].split("/")[2] or "dashboard", self.session.get(pages[choice])
+        label = ("dashboard", "bulk page", "sheet", "api sheet")[choice]
+        return label, self.session.get(pages[choice])
 
 
 def run_load(users: list[User_], seconds: float, think: float) -> dict[str, Any]:
