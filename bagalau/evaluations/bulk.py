@@ -12,30 +12,20 @@ reads, then bulk inserts in batches (results, notifications) and one audit recor
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, NotFound
 from bagalau.core.models import audit
-from bagalau.methodology.models import Band, Deadline, Scale
-from bagalau.notifications import services as notification_services
-from bagalau.org.models import Servant
-from bagalau.workdays import rules as workday_rules
-from bagalau.workdays import services as workday_services
 
-from . import access
+from . import access, notices, results
 from .models import PeriodKind, Result, Schedule, ScheduleStatus, Task, TaskState
-from .rules import scoring
 
-BATCH = 1000
-DEFAULT_ACQUAINTANCE_DAYS = 2  # 002 p12, when a version has no "acquaintance" deadline
 MSG_NOT_APPROVED = _("Only an approved schedule can be closed.")
 MSG_NOT_QUARTER = _("Only a quarter schedule can be closed this way.")
 
@@ -76,83 +66,35 @@ def quarter_close(*, actor: Any, schedule_id: int) -> dict[str, int]:
     schedule = _schedule(actor, schedule_id)
     Schedule.objects.select_for_update().filter(pk=schedule.pk).exists()  # one close at a time
     today = timezone.localdate()
-    rows = list(
-        Task.objects.filter(
-            schedule=schedule,
-            state=TaskState.SUBMITTED,
-            score__isnull=False,
-            result__isnull=True,
-        )
-        .order_by("pk")
-        .values_list("pk", "servant_id", "version_id", "kind", "score", "submitted_at")
-    )
-    # A result of the period not linked to this sheet (the unique key is servant, kind,
-    # year, quarter) is never overwritten: that sheet is skipped and counted.
-    taken = set(
-        Result.objects.filter(
-            servant_id__in=Task.objects.filter(schedule=schedule).values("servant_id"),
+    rows = Task.objects.filter(
+        schedule=schedule, state=TaskState.SUBMITTED, score__isnull=False, result__isnull=True
+    ).order_by("pk")
+    items = [
+        results.Scored(
+            servant_id=servant_id,
+            version_id=version_id,
+            kind=kind,
             year=schedule.year,
             quarter=schedule.quarter,
-        ).values_list("servant_id", "kind")
-    )
-    bands: dict[int, list[scoring.BandRow]] = defaultdict(list)
-    amounts: dict[int, int] = {}
-    versions = {row[2] for row in rows}
-    for version_id, code, lower, upper in Band.objects.filter(
-        version_id__in=versions, scale=Scale.SCORE
-    ).values_list("version_id", "code", "lower", "upper"):
-        bands[version_id].append(scoring.BandRow(code, lower, upper))
-    for version_id, amount in Deadline.objects.filter(
-        version_id__in=versions, code="acquaintance"
-    ).values_list("version_id", "amount"):
-        amounts[version_id] = amount
-    days = [_submitted_on(row[5], today) for row in rows] or [today]
-    longest = max([*amounts.values(), DEFAULT_ACQUAINTANCE_DAYS])
-    calendar = workday_services.calendar_for(
-        schedule.body_id, min(days), max(days) + timedelta(days=2 * longest + 60)
-    )
-    due_of: dict[tuple[date, int], date] = {}
-    results: list[Result] = []
-    skipped = 0
-    for (task_id, servant_id, version_id, kind, score, _at), day in zip(rows, days, strict=False):
-        if (servant_id, kind) in taken:
-            skipped += 1
-            continue
-        taken.add((servant_id, kind))
-        amount = amounts.get(version_id, DEFAULT_ACQUAINTANCE_DAYS)
-        if (day, amount) not in due_of:
-            due_of[day, amount] = workday_rules.add_working_days(day, amount, calendar)
-        value = scoring.quantize(Decimal(score or 0))  # score__isnull=False above
-        band = scoring.band_for(value, bands[version_id])
-        results.append(
-            Result(
-                body_id=schedule.body_id,
-                servant_id=servant_id,
-                version_id=version_id,
-                kind=kind,
-                year=schedule.year,
-                quarter=schedule.quarter,
-                task_id=task_id,
-                original_score=value,
-                score=value,
-                band=band.code if band else "",
-                acquaintance_due=due_of[day, amount],
-            )
+            score=score or Decimal(0),  # score__isnull=False above
+            day=_submitted_on(at, today),
+            task_id=task_id,
+        )  # fmt: skip
+        for task_id, servant_id, version_id, kind, score, at in rows.values_list(
+            "pk", "servant_id", "version_id", "kind", "score", "submitted_at"
         )
-    Result.objects.bulk_create(results, batch_size=BATCH)
-    if results and results[0].pk is None:  # a backend that returns no ids from bulk inserts
-        ids = dict(
-            Result.objects.filter(task__schedule=schedule, task__isnull=False).values_list(
-                "task_id", "pk"
-            )
-        )
-        for result in results:
-            result.pk = ids[result.task_id]
-    queued, without_user = _queue_result_ready(schedule, results)
+    ]
+    formed = results.form(actor=actor, body_id=schedule.body_id, items=items, announce=False)
+    # The close queues its notices itself (same path as after a submission) to count them.
+    queued = notices.results_ready(formed.created)
+    without_user = sum(
+        Result.objects.filter(pk__in=chunk, servant__user__isnull=True).count()
+        for chunk in results.chunks(formed.created)
+    )
     counts = {
-        "results": len(results),
+        "results": len(formed.created),
         "notifications": queued,
-        "skipped": skipped,
+        "skipped": formed.skipped,
         "without_user": without_user,
     }
     audit(
@@ -163,44 +105,3 @@ def quarter_close(*, actor: Any, schedule_id: int) -> dict[str, int]:
         data={"period": schedule.title, **counts},
     )
     return counts
-
-
-def _queue_result_ready(schedule: Schedule, results: list[Result]) -> tuple[int, int]:
-    """One "result ready" notification per result per channel; (queued, without a user)."""
-    if not results:
-        return 0, 0
-    servants = Servant.objects.filter(
-        pk__in=Task.objects.filter(schedule=schedule, state=TaskState.SUBMITTED).values(
-            "servant_id"
-        ),
-        user__isnull=False,
-    ).select_related("user")
-    users = {
-        servant.pk: servant.user
-        for servant in servants.only(
-            "pk", "user__id", "user__is_active", "user__email", "user__language"
-        )
-    }
-    url = reverse("evaluations:my_results")
-    period = schedule.title
-    items = []
-    without_user = 0
-    for result in results:
-        user = users.get(result.servant_id)
-        if user is None:
-            without_user += 1
-            continue
-        due = result.acquaintance_due
-        items.append(
-            notification_services.NotifyItem(
-                recipient=user,
-                kind="evaluation.result_ready",
-                context={"period": period, "due": due.isoformat() if due else "—"},
-                url=url,
-                body=schedule.body,
-                dedupe_key=f"result-ready:{result.pk}:{due}",
-                object_type="evaluations.result",
-                object_id=str(result.pk),
-            )
-        )
-    return notification_services.notify_many(items), without_user

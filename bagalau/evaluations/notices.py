@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
@@ -74,92 +75,157 @@ def register() -> None:
     )
 
 
-def schedule_approved(schedule_id: int) -> None:
+def schedule_approved(schedule_id: int) -> int:
+    """Each evaluator of the schedule is told how many sheets are theirs: one bulk queue."""
     from django.db.models import Count, Min
+
+    from bagalau.core.models import User
+    from bagalau.notifications.services import NotifyItem, notify_many
 
     from .models import Schedule, Task, TaskState
 
-    schedule = Schedule.objects.get(pk=schedule_id)
-    rows = (
-        Task.objects.filter(schedule=schedule, evaluator__user__isnull=False)
+    schedule = Schedule.objects.select_related("body").get(pk=schedule_id)
+    rows = list(
+        Task.objects.filter(schedule=schedule, evaluator_user__isnull=False)
         .exclude(state=TaskState.EXCLUDED)
-        .values("evaluator__user")
+        .values("evaluator_user")
         .annotate(n=Count("id"), due=Min("due_date"))
+        .order_by("evaluator_user")
     )
-    from bagalau.core.models import User
-
-    users = {u.pk: u for u in User.objects.filter(pk__in=[r["evaluator__user"] for r in rows])}
-    for row in rows:
-        _notify(
-            recipient=users[row["evaluator__user"]],
+    users = {u.pk: u for u in User.objects.filter(pk__in=[r["evaluator_user"] for r in rows])}
+    url = reverse("evaluations:my_sheets")
+    return notify_many(
+        NotifyItem(
+            recipient=users[row["evaluator_user"]],
             kind="evaluation.schedule_approved",
             context={
                 "period": schedule.title,
                 "count": row["n"],
                 "due": row["due"].isoformat() if row["due"] else "—",
             },
-            url=reverse("evaluations:my_sheets"),
+            url=url,
             body=schedule.body,
-            dedupe_key=f"schedule-approved:{schedule.pk}:{row['evaluator__user']}",
+            dedupe_key=f"schedule-approved:{schedule.pk}:{row['evaluator_user']}",
             object_type="evaluations.schedule",
             object_id=str(schedule.pk),
         )
-
-
-def result_ready(result_id: int) -> None:
-    from .models import Result
-
-    result = Result.objects.select_related("servant__user", "task__schedule").get(pk=result_id)
-    user = result.servant.user
-    if user is None:
-        return
-    period = result.task.schedule.title if result.task else str(result.year)
-    _notify(
-        recipient=user,
-        kind="evaluation.result_ready",
-        context={
-            "period": period,
-            "due": result.acquaintance_due.isoformat() if result.acquaintance_due else "—",
-        },
-        url=reverse("evaluations:my_results"),
-        body=result.body,
-        dedupe_key=f"result-ready:{result.pk}:{result.acquaintance_due}",
-        object_type="evaluations.result",
-        object_id=str(result.pk),
+        for row in rows
     )
 
 
-def results_ready(result_ids: list[int]) -> int:
-    """Announce many results at once (year results of a whole body): bulk, bounded queries."""
-    from bagalau.notifications.services import NotifyItem, notify_many
+def result_ready(result_id: int) -> int:
+    """The "result ready" notice of one result (the same path as many)."""
+    return results_ready([result_id])
+
+
+RESULT_READY = "evaluation.result_ready"
+_DUE = "\x00due\x00"  # stands for the due date while the texts are rendered
+
+
+def _period_texts(year: int, quarter: int, with_task: bool, language: str) -> str:
+    from django.utils import translation
+
+    if not with_task:
+        return str(year)
+    with translation.override(language):
+        if quarter:
+            return str(_("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year})
+        return str(_("Year %(year)s") % {"year": year})
+
+
+def results_ready(result_ids: Iterable[int]) -> int:
+    """Announce results: one INSERT … SELECT per channel and period per batch of ids.
+
+    The subject and text are the message of RESULT_READY in each recipient's language
+    (the user's, or the site's default), the period and due date filled in by SQL
+    concatenation; the dedupe key is `result-ready:<id>:<due>:<channel>`, so a result is
+    announced once per due date. No email row without an address, nothing for inactive
+    users or servants without an account.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from bagalau.core.bulksql import insert_select
+    from bagalau.core.models import User
+    from bagalau.notifications import messages
+    from bagalau.notifications.models import Notification
+    from bagalau.org.models import Servant
 
     from .models import Result
 
+    ids = sorted(set(result_ids))
+    if not ids:
+        return 0
+    quote = connection.ops.quote_name
+    languages = [code for code, _name in settings.LANGUAGES]
     url = reverse("evaluations:my_results")
-    items = []
-    for result in Result.objects.filter(
-        pk__in=result_ids, servant__user__isnull=False
-    ).select_related("servant__user", "task__schedule", "body"):
-        user = result.servant.user
-        if user is None:  # filtered above; keeps the type checker informed
-            continue
-        period = result.task.schedule.title if result.task else str(result.year)
-        items.append(
-            NotifyItem(
-                recipient=user,
-                kind="evaluation.result_ready",
-                context={
-                    "period": period,
-                    "due": result.acquaintance_due.isoformat() if result.acquaintance_due else "—",
-                },
-                url=url,
-                body=result.body,
-                dedupe_key=f"result-ready:{result.pk}:{result.acquaintance_due}",
-                object_type="evaluations.result",
-                object_id=str(result.pk),
+    now = timezone.now()
+    due_at = Notification._meta.get_field("due_at").get_db_prep_save(now, connection)
+    lang = f"CASE WHEN u.language IN ({', '.join(['%s'] * len(languages))}) THEN u.language ELSE %s END"
+    due_text = "COALESCE(CAST(r.acquaintance_due AS TEXT), %s)"
+    r_t, s_t, u_t = (quote(m._meta.db_table) for m in (Result, Servant, User))
+    queued = 0
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        periods = {
+            (year, quarter, task_id is None)
+            for year, quarter, task_id in Result.objects.filter(pk__in=chunk).values_list(
+                "year", "quarter", "task_id"
             )
-        )
-    return notify_many(items)
+        }
+        for year, quarter, without_task in sorted(periods):
+            subjects, texts = [], []
+            for language in languages:
+                subject, text = messages.fill(
+                    messages.templates(RESULT_READY, language),
+                    {
+                        "period": _period_texts(year, quarter, not without_task, language),
+                        "due": _DUE,
+                    },
+                )
+                subjects.append(subject.partition(_DUE))
+                texts.append(text.partition(_DUE))
+
+            def by_language(parts: list[tuple[str, str, str]]) -> tuple[str, list[Any]]:
+                whens, params = [], []
+                for language, (before, _sep, after) in zip(languages, parts, strict=True):
+                    whens.append(f"WHEN %s THEN %s || {due_text} || %s")
+                    params += [language, before, "—", after]
+                return f"CASE {lang} {' '.join(whens)} END", [
+                    *languages,
+                    settings.LANGUAGE_CODE,
+                    *params,
+                ]
+
+            subject_sql, subject_params = by_language(subjects)
+            text_sql, text_params = by_language(texts)
+            for channel in (Notification.Channel.EMAIL.value, Notification.Channel.IN_APP.value):
+                # Table names from the models; every value is a parameter.
+                select = (
+                    f"SELECT u.id, r.body_id, %s, %s, {lang}, SUBSTR({subject_sql}, 1, 255), "  # noqa: S608
+                    f"{text_sql}, %s, %s, %s, CAST(r.id AS TEXT), "
+                    f"%s || CAST(r.id AS TEXT) || ':' || COALESCE(CAST(r.acquaintance_due AS TEXT), 'None') || %s"
+                    " {defaults} "
+                    f"FROM {r_t} r JOIN {s_t} s ON s.id = r.servant_id JOIN {u_t} u ON u.id = s.user_id "
+                    f"WHERE r.id IN ({', '.join(['%s'] * len(chunk))}) AND u.is_active "
+                    "AND r.year = %s AND r.quarter = %s AND r.task_id IS "
+                    + ("NULL" if without_task else "NOT NULL")
+                    + (" AND u.email <> ''" if channel == Notification.Channel.EMAIL else "")
+                )
+                params = [
+                    RESULT_READY, channel, *languages, settings.LANGUAGE_CODE,
+                    *subject_params, *text_params, url, due_at, "evaluations.result",
+                    "result-ready:", f":{channel}", *chunk, year, quarter,
+                ]  # fmt: skip
+                queued += insert_select(
+                    Notification,
+                    ["recipient", "body", "kind", "channel", "language", "subject", "text",
+                     "url", "due_at", "object_type", "object_id", "dedupe_key"],
+                    select,
+                    params,
+                    ignore_conflicts=True,
+                )  # fmt: skip
+    return queued
 
 
 def sheet_returned(task_id: int, reason: str) -> None:

@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bagalau.core.errors import Conflict, DomainError, FieldError, PermissionDenied
-from bagalau.core.models import audit
+from bagalau.core.errors import Conflict, DomainError, FieldError, NotFound, PermissionDenied
+from bagalau.core.models import audit, audit_many
 from bagalau.methodology import selectors as methodology_selectors
 from bagalau.methodology.models import Audience, EvaluatorRule, MethodologyVersion, VersionKind
 from bagalau.org.models import (
@@ -38,14 +38,13 @@ from bagalau.org.selectors import OrgSnapshot
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
-from . import access, notices
+from . import access, notices, results
 from .models import (
     OPEN_TASK_STATES,
     EvaluatorSource,
     Participation,
     PeriodKind,
     Result,
-    ResultChange,
     Schedule,
     ScheduleStatus,
     SheetLine,
@@ -55,7 +54,7 @@ from .models import (
 from .rules import deadlines as deadline_rules
 from .rules import eligibility as eligibility_rules
 from .rules import scoring
-from .rules.workflow import HR, MSG_REASON, check_revision, check_transition
+from .rules.workflow import HR, MSG_REASON, MSG_UNKNOWN_ACTION, check_revision, check_transition
 from .selectors import params_for
 
 MSG_NO_VERSION = _("No methodology version is in force for this period.")
@@ -543,9 +542,23 @@ class SheetInput:
     comments: Mapping[str, str] = field(default_factory=dict)
 
 
-def _apply_lines(task: Task, data: SheetInput, *, require_complete: bool) -> Decimal | None:
-    """Validate every line (all errors at once, each naming its field) and save them."""
-    lines = list(task.lines.all())
+SHEET_ACTIONS = ("save_draft", "submit")
+
+
+@dataclass(frozen=True)
+class SheetItem:
+    """One sheet of a set-based save or submission (`tasks_transition`)."""
+
+    task_id: int
+    action: str  # one of SHEET_ACTIONS
+    revision: int | None
+    sheet: SheetInput
+
+
+def _parse_lines(
+    task: Task, lines: list[SheetLine], data: SheetInput, *, require_complete: bool
+) -> Decimal | None:
+    """Validate every line (all errors at once, each naming its field); set them, unsaved."""
     errors: list[FieldError] = []
     parsed: dict[str, Decimal | None] = {}
     for line in lines:
@@ -569,41 +582,90 @@ def _apply_lines(task: Task, data: SheetInput, *, require_complete: bool) -> Dec
         line.score = parsed[line.code]
         if line.code in data.comments:
             line.comment = str(data.comments[line.code])[:4000]
-    SheetLine.objects.bulk_update(lines, ["score", "comment"])
     return scoring.sheet_score([line.score for line in lines], [line.weight for line in lines])
+
+
+TASK_FIELDS = ["state", "revision", "updated_at", "score", "submitted_at", "submitted_by", "late",
+               "overdue"]  # fmt: skip
+
+
+@transaction.atomic
+def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | DomainError]:
+    """Save or submit many sheets in one transaction, in a constant number of queries.
+
+    The set-based form of `task_transition` for SHEET_ACTIONS (the bulk page, and one
+    sheet through `task_transition`): all rows locked in one query (`access.access_tasks`),
+    each checked by the same rules in the same order (404 without a role, the role 403
+    before the state 409, the revision 400/409, no lines, the scores), then the lines and
+    tasks written with one bulk update each, the results formed by `results.form`, the
+    audit rows chained in one insert. Returns, per task id, the saved task or the error of
+    that row; rows with an error are left untouched.
+    """
+    found = access.access_tasks(actor, {item.task_id for item in items})
+    all_lines: dict[int, list[SheetLine]] = defaultdict(list)
+    for line in SheetLine.objects.filter(task_id__in=list(found)).order_by("task_id", "order"):
+        all_lines[line.task_id].append(line)
+    today = _today()
+    now = timezone.now()
+    outcome: dict[int, Task | DomainError] = {}
+    lines_to_save: list[SheetLine] = []
+    scored: dict[int, list[results.Scored]] = defaultdict(list)
+    audits: list[tuple[Any, str, Task, Any, dict[str, Any]]] = []
+    for item in items:
+        if item.task_id in outcome:
+            continue  # one action per sheet per call
+        try:
+            if item.task_id not in found:
+                raise NotFound(access.MSG_NOT_FOUND, code="not_found")
+            task, roles = found[item.task_id]
+            if item.action not in SHEET_ACTIONS:
+                raise DomainError(MSG_UNKNOWN_ACTION, code="unknown_action", field="action")
+            transition = check_transition(
+                item.action, task.state, roles, state_label=str(task.get_state_display())
+            )
+            check_revision(item.revision, task.revision, required=transition.needs_revision)
+            lines = all_lines.get(task.pk, [])
+            if not lines:
+                raise DomainError(MSG_NO_LINES, code="no_lines", field="lines")
+            score = _parse_lines(task, lines, item.sheet, require_complete=item.action == "submit")
+        except DomainError as exc:
+            outcome[item.task_id] = exc
+            continue
+        data: dict[str, Any] = {"from": task.state, "to": transition.target}
+        task.score = score
+        if item.action == "submit" and score is not None:  # every line was required
+            task.submitted_at, task.submitted_by = now, actor
+            task.late = task.due_date is not None and today > task.due_date
+            task.overdue = False
+            scored[task.body_id].append(_scored(task, score, today))
+            data["late"] = task.late  # no score in the audit trail (002 p21): see ResultChange
+        task.state = transition.target
+        task.revision += 1
+        task.updated_at = now
+        lines_to_save.extend(lines)
+        audits.append((actor, f"task.{item.action}", task, task.body, data))
+        outcome[task.pk] = task
+    if lines_to_save:
+        SheetLine.objects.bulk_update(lines_to_save, ["score", "comment"], batch_size=1000)
+        saved = [t for t in outcome.values() if isinstance(t, Task)]
+        Task.objects.bulk_update(saved, TASK_FIELDS, batch_size=500)
+    for body_id, body_items in scored.items():
+        results.form(actor=actor, body_id=body_id, items=body_items)
+    audit_many(audits)
+    return outcome
 
 
 def _bands(version: MethodologyVersion) -> list[scoring.BandRow]:
     return [scoring.BandRow(b.code, b.lower, b.upper) for b in version.bands.filter(scale="score")]
 
 
-def _acquaintance_due(task: Task, today: date) -> date:
-    deadline = task.version.deadlines.filter(code="acquaintance").first()
-    calendar = workday_services.calendar_for(task.body_id, today, today + timedelta(days=60))
-    return workday_rules.add_working_days(today, deadline.amount if deadline else 2, calendar)
-
-
-def _record_result(*, actor: Any, task: Task, score: Decimal, today: date) -> Result:
-    band = scoring.band_for(score, _bands(task.version))
-    result = Result.objects.select_for_update().filter(task=task).first()
-    if result is None:
-        return Result.objects.create(
-            body_id=task.body_id, servant_id=task.servant_id, version_id=task.version_id, kind=task.kind,
-            year=task.schedule.year, quarter=task.schedule.quarter, task=task, original_score=score,
-            score=score, band=band.code if band else "", acquaintance_due=_acquaintance_due(task, today),
-        )  # fmt: skip
-    if result.score != score:
-        ResultChange.objects.create(
-            result=result, score_from=result.score, score_to=score, source="correction",
-            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )  # fmt: skip
-        result.score, result.band = score, band.code if band else ""
-    # A corrected result is acquainted again (002 p12).
-    result.acknowledged_at = result.refused_at = None
-    result.refusal_act = {}
-    result.acquaintance_due = _acquaintance_due(task, today)
-    result.save()
-    return result
+def _scored(task: Task, score: Decimal, day: date) -> results.Scored:
+    """The result item of a submitted sheet (the one result path, results.form)."""
+    return results.Scored(
+        servant_id=task.servant_id, version_id=task.version_id, kind=task.kind,
+        year=task.schedule.year, quarter=task.schedule.quarter, score=score, day=day,
+        task_id=task.pk,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -617,29 +679,24 @@ def task_transition(
     reason: str = "",
     act: Mapping[str, Any] | None = None,
 ) -> Task:
-    """Perform one action on a sheet (see rules.workflow for the table)."""
+    """Perform one action on a sheet (see rules.workflow for the table).
+
+    Saving and submitting go through `tasks_transition` with one item (one path).
+    """
+    if action in SHEET_ACTIONS:
+        item = SheetItem(task_id, action, revision, sheet or SheetInput())
+        done = tasks_transition(actor=actor, items=[item])[task_id]
+        if isinstance(done, DomainError):
+            raise done
+        return done
     task, roles = access.access_task(actor, task_id, for_update=True)
     transition = check_transition(
         action, task.state, roles, reason=reason, state_label=str(task.get_state_display())
     )
     check_revision(revision, task.revision, required=transition.needs_revision)
-    today = _today()
     data: dict[str, Any] = {"from": task.state, "to": transition.target}
     updates = ["state", "revision", "updated_at"]
-    if action in ("save_draft", "submit"):
-        if not task.lines.exists():
-            raise DomainError(MSG_NO_LINES, code="no_lines", field="lines")
-        task.score = _apply_lines(task, sheet or SheetInput(), require_complete=action == "submit")
-        updates.append("score")
-    if action == "submit" and task.score is not None:  # _apply_lines required every line
-        task.submitted_at, task.submitted_by = timezone.now(), actor
-        task.late = task.due_date is not None and today > task.due_date
-        task.overdue = False
-        updates += ["submitted_at", "submitted_by", "late", "overdue"]
-        result = _record_result(actor=actor, task=task, score=task.score, today=today)
-        data["late"] = task.late  # no score in the audit trail (002 p21): see ResultChange
-        transaction.on_commit(lambda: notices.result_ready(result.pk))
-    elif action == "acknowledge":
+    if action == "acknowledge":
         Result.objects.filter(task=task).update(acknowledged_at=timezone.now())
     elif action == "record_refusal":
         act_data = _refusal_act(act or {})
@@ -685,66 +742,19 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "diffe
     ).values_list("servant_id", "quarter", "score", "version_id"):
         quarters[servant_id][quarter] = score
         versions[servant_id] = version_id
-    existing = {
-        r.servant_id: r
-        for r in Result.objects.select_for_update().filter(
-            body_id=body_id, year=year, kind=kind, quarter=0
-        )
-    }
-    bands_by_version: dict[int, list[scoring.BandRow]] = {}
-    created, changed = [], 0
     today = _today()
-    calendar = workday_services.calendar_for(body_id, today, today + timedelta(days=60))
-    acquaintance_days: dict[int, int] = {}
+    items = []
     for servant_id, by_quarter in quarters.items():
         average = scoring.year_average({q: by_quarter.get(q) for q in (1, 2, 3, 4)})
         if average.score is None:
             continue
-        version_id = versions[servant_id]
-        if version_id not in bands_by_version:
-            version = MethodologyVersion.objects.get(pk=version_id)
-            bands_by_version[version_id] = _bands(version)
-            deadline = version.deadlines.filter(code="acquaintance").first()
-            acquaintance_days[version_id] = deadline.amount if deadline else 2
         # 002 p12: the servant is acquainted within the version's working days of the result.
-        acquaintance_due = workday_rules.add_working_days(
-            today, acquaintance_days[version_id], calendar
-        )
-        band = scoring.band_for(average.score, bands_by_version[version_id])
-        current = existing.get(servant_id)
-        if current is None:
-            created.append(Result(
-                body_id=body_id, servant_id=servant_id, version_id=version_id, kind=kind, year=year,
-                quarter=0, original_score=average.score, score=average.score,
-                band=band.code if band else "", quarters=list(average.included),
-                acquaintance_due=acquaintance_due,
-            ))  # fmt: skip
-        elif not current.acquainted and (
-            current.score != average.score or current.quarters != list(average.included)
-        ):
-            if current.score != average.score:
-                ResultChange.objects.create(
-                    result=current,
-                    score_from=current.score,
-                    score_to=average.score,
-                    source="recomputed",
-                )
-            current.score, current.band, current.quarters = (
-                average.score,
-                band.code if band else "",
-                list(average.included),
-            )
-            current.acquaintance_due = acquaintance_due
-            current.save(update_fields=["score", "band", "quarters", "acquaintance_due"])
-            changed += 1
-    Result.objects.bulk_create(created, batch_size=1000)
-    new_ids = list(
-        Result.objects.filter(
-            body_id=body_id, year=year, kind=kind, quarter=0,
-            servant_id__in=[r.servant_id for r in created],
-        ).values_list("pk", flat=True)
-    )  # fmt: skip
-    transaction.on_commit(lambda: notices.results_ready(new_ids))
+        items.append(results.Scored(
+            servant_id=servant_id, version_id=versions[servant_id], kind=kind, year=year,
+            quarter=0, score=average.score, day=today, quarters=tuple(average.included),
+        ))  # fmt: skip
+    formed = results.form(actor=actor, body_id=body_id, items=items, announce_recomputed=False)
+    created, changed = formed.created, len(formed.changed)
     body = StateBody.objects.get(pk=body_id)
     audit(
         actor=actor,
