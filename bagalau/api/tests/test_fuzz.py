@@ -72,7 +72,7 @@ def ids(world: Any) -> dict[str, int]:
     task = Task.objects.get(schedule=schedule, servant=world.servant, kind="differentiation")
     full = {"quality": "4", "deadlines": "4.5", "initiative": "3.75", "discipline": "5"}
     services.task_transition(
-        actor=world.users["heada"], task_id=task.pk, action="submit", revision=None,
+        actor=world.users["heada"], task_id=task.pk, action="submit", revision=task.revision,
         sheet=SheetInput(full, {}),
     )  # fmt: skip
     task.refresh_from_db()
