@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
+from bagalau.core.forms import id_param
 from bagalau.core.models import User
 from bagalau.methodology.models import Band
 from bagalau.org import selectors as org_selectors
@@ -69,11 +70,6 @@ def schedules(request: HttpRequest, body_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _int_param(params: Any, name: str) -> int | None:
-    raw = params.get(name) or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-
-
 def _choice_param(params: Any, name: str, choices: Any) -> str:
     raw = params.get(name) or ""
     return raw if raw in {value for value, _label in choices} else ""
@@ -98,7 +94,7 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
             services.schedule_preview(schedule), limit=selectors.PREVIEW_NAMES
         )
     filters: dict[str, Any] = {
-        "unit_id": _int_param(request.GET, "unit"),
+        "unit_id": id_param(request.GET.get("unit")),
         "state": _choice_param(request.GET, "state", TaskState.choices),
         "participation": _choice_param(request.GET, "participation", Participation.choices),
     }
@@ -213,7 +209,7 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
     carries its page and unit, so saving returns to the same page (or the next one).
     """
     params = request.POST if request.method == "POST" else request.GET
-    unit_id = _int_param(params, "unit")
+    unit_id = id_param(params.get("unit"))
     page_number = params.get("page") or "1"
     units = list(selectors.bulk_units(request.user, schedule_id))
     if not units and not selectors.bulk_tasks(request.user, schedule_id).exists():
@@ -333,7 +329,7 @@ def _posted_task_ids(post: Any) -> set[int]:
 
 def _bulk_redirect(schedule_id: int, post: Any, unit_id: int | None) -> HttpResponse:
     """Back to the page the form came from, or the next one ("Save and next page")."""
-    page = _int_param(post, "page") or 1
+    page = id_param(post.get("page")) or 1
     if "next" in post:
         page += 1
     query = f"?page={page}" + (f"&unit={unit_id}" if unit_id else "")
