@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from bagalau.core.errors import Conflict, DomainError, FieldError, NotFound, PermissionDenied
 from bagalau.core.models import audit, audit_many
 from bagalau.methodology import selectors as methodology_selectors
-from bagalau.methodology.models import Audience, EvaluatorRule, MethodologyVersion, VersionKind
+from bagalau.methodology.models import Audience, EvaluatorRule, VersionKind
 from bagalau.org.models import (
     Absence,
     ActingAssignment,
@@ -653,10 +653,6 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
         results.form(actor=actor, body_id=body_id, items=body_items)
     audit_many(audits)
     return outcome
-
-
-def _bands(version: MethodologyVersion) -> list[scoring.BandRow]:
-    return [scoring.BandRow(b.code, b.lower, b.upper) for b in version.bands.filter(scale="score")]
 
 
 def _scored(task: Task, score: Decimal, day: date) -> results.Scored:
