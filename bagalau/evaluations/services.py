@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bagalau.core.bulksql import insert_rows
 from bagalau.core.errors import Conflict, DomainError, FieldError, NotFound, PermissionDenied
 from bagalau.core.models import audit, audit_many
 from bagalau.methodology import selectors as methodology_selectors
@@ -401,11 +403,24 @@ def _lines_for(task: Task, plan: _Plan) -> list[SheetLine]:
     ]
 
 
-def _new_tasks(plan: _Plan) -> list[Task]:
-    """The tasks an approval would create (unsaved): one per servant and applicable kind."""
+NEW_TASK_FIELDS = (
+    "schedule_id", "body_id", "version_id", "servant_id", "kind", "participation", "reason",
+    "due_date", "returns_on", "evaluator_id", "evaluator_source", "evaluator_user_id",
+    "appointment_id", "state",
+)  # fmt: skip
+LINE_FIELDS = ("task_id", "code", "order", "weight", "name_kk", "name_ru", "name_en")
+
+
+def _plain(value: Any) -> Any:
+    """A choice member as its stored value: rows go to the driver without model fields."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _new_task_rows(plan: _Plan) -> list[dict[str, Any]]:
+    """The tasks an approval would create, as plain values (NEW_TASK_FIELDS), not instances."""
     schedule = plan.schedule
     existing = set(Task.objects.filter(schedule=schedule).values_list("servant_id", "kind"))
-    new_tasks: list[Task] = []
+    rows: list[dict[str, Any]] = []
     for appointment in plan.appointments.values():
         for kind in plan.kinds:
             if (appointment.servant_id, kind.kind) in existing:
@@ -413,17 +428,22 @@ def _new_tasks(plan: _Plan) -> list[Task]:
             if not _kind_applies(kind, appointment.position.is_head):
                 continue
             fields = _evaluate_one(plan, appointment, kind)
-            new_tasks.append(
-                Task(
-                    schedule=schedule,
-                    body_id=schedule.body_id,
-                    version_id=schedule.version_id,
-                    servant_id=appointment.servant_id,
-                    kind=kind.kind,
-                    **fields,
-                )  # fmt: skip
+            rows.append(
+                {
+                    "schedule_id": schedule.pk,
+                    "body_id": schedule.body_id,
+                    "version_id": schedule.version_id,
+                    "servant_id": appointment.servant_id,
+                    "kind": kind.kind,
+                    **{k: _plain(v) for k, v in fields.items()},
+                }  # fmt: skip
             )
-    return new_tasks
+    return rows
+
+
+def _new_tasks(plan: _Plan) -> list[Task]:
+    """The tasks an approval would create (unsaved): one per servant and applicable kind."""
+    return [Task(**row) for row in _new_task_rows(plan)]
 
 
 def schedule_preview(schedule: Schedule) -> list[Task]:
@@ -436,25 +456,34 @@ def schedule_preview(schedule: Schedule) -> list[Task]:
 
 
 def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) -> int:
-    """Create the missing tasks of an approved schedule (bulk). Returns how many."""
+    """Create the missing tasks of an approved schedule and their sheet lines.
+
+    Set-based (issue 12 item 2): the tasks and their lines are written as multi-row
+    inserts of plain values (`core.bulksql.insert_rows`), their ids read back in one query;
+    no model instance per row. Returns how many tasks were created.
+    """
     plan = _plan(schedule, servant_ids)
-    new_tasks = _new_tasks(plan)
-    Task.objects.bulk_create(new_tasks, batch_size=1000)
-    if any(t.pk is None for t in new_tasks):  # a backend that returns no ids from bulk inserts
-        ids = {
-            (servant_id, kind): pk
-            for servant_id, kind, pk in Task.objects.filter(schedule=schedule).values_list(
-                "servant_id", "kind", "id"
-            )
-        }
-        for task in new_tasks:
-            task.pk = ids[(task.servant_id, task.kind)]
-    created = [
-        t for t in new_tasks if t.kind == "differentiation" and t.state != TaskState.EXCLUDED
-    ]
-    lines = [line for task in created for line in _lines_for(task, plan)]
-    SheetLine.objects.bulk_create(lines, batch_size=2000)
-    return len(new_tasks)
+    rows = _new_task_rows(plan)
+    insert_rows(Task, NEW_TASK_FIELDS, [tuple(r[f] for f in NEW_TASK_FIELDS) for r in rows])
+    sheets = {
+        (r["servant_id"], r["kind"])
+        for r in rows
+        if r["kind"] == "differentiation" and r["state"] != TaskState.EXCLUDED
+    }
+    if sheets and plan.parameters:
+        ids = Task.objects.filter(
+            schedule=schedule, kind="differentiation", lines__isnull=True
+        ).exclude(state=TaskState.EXCLUDED)
+        if servant_ids is not None:
+            ids = ids.filter(servant_id__in={s for s, _ in sheets})
+        lines = [
+            (task_id, p.code, p.order, p.weight, p.name_kk, p.name_ru, p.name_en)
+            for task_id, servant_id in ids.values_list("pk", "servant_id")
+            if (servant_id, "differentiation") in sheets
+            for p in plan.parameters
+        ]
+        insert_rows(SheetLine, LINE_FIELDS, lines)
+    return len(rows)
 
 
 @transaction.atomic
