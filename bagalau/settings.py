@@ -226,6 +226,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bagalau@localhost")
 
+# The address users open, for the links in e-mailed notices ("https://bagalau.example.kz").
+# Required with DEBUG=0: a notice whose link has no host is useless in a mail client.
+BAGALAU_SITE_URL = os.environ.get("BAGALAU_SITE_URL", "" if not DEBUG else "http://127.0.0.1:8000")
+BAGALAU_SITE_URL = BAGALAU_SITE_URL.rstrip("/")
+if BAGALAU_SITE_URL and not BAGALAU_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"BAGALAU_SITE_URL must start with http:// or https://, got {BAGALAU_SITE_URL!r}"
+    )
+if not DEBUG and not BAGALAU_SITE_URL:
+    raise ImproperlyConfigured("BAGALAU_SITE_URL must be set when DEBUG is off")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

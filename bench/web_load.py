@@ -52,6 +52,7 @@ def env() -> dict[str, str]:
     return {
         **os.environ, "DATABASE_URL": URL, "DEBUG": "0", "BAGALAU_HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": secrets.token_urlsafe(50),
+        "BAGALAU_SITE_URL": BASE,
         "GUNICORN_BIND": BASE.removeprefix("http://"), "DJANGO_SETTINGS_MODULE": "bagalau.settings",
     }  # fmt: skip
 

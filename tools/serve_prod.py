@@ -75,6 +75,9 @@ def production_env(var_dir: Path, database_url: str) -> dict[str, str]:
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     env.setdefault("BAGALAU_VAR_DIR", str(var_dir))
     env["DATABASE_URL"] = database_url
+    bind = env.get("GUNICORN_BIND", "127.0.0.1:8000")
+    if not bind.startswith("unix:"):
+        env.setdefault("BAGALAU_SITE_URL", f"http://{bind}")  # links in e-mailed notices
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = secret_key(var_dir)
     return env

@@ -190,6 +190,7 @@ def main() -> int:
     )
     port = free_port()
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    env["BAGALAU_SITE_URL"] = f"http://127.0.0.1:{port}"
     log_path = tmp / "server.log"
     server: subprocess.Popen[bytes] | None = None
     try:

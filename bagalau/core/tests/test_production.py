@@ -124,11 +124,12 @@ def test_each_request_is_logged_with_path_status_and_duration(caplog, world):
 # --- DEBUG=0 settings ---------------------------------------------------------------------------
 
 
-def _production_settings(**extra_env):
+def _production_settings(*, expect_ok: bool = True, **extra_env):
     env = {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "k" * 60,
+        "BAGALAU_SITE_URL": "https://bagalau.example.kz",
         "DJANGO_SETTINGS_MODULE": "bagalau.settings",
         **extra_env,
     }
@@ -144,6 +145,9 @@ def _production_settings(**extra_env):
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
+    if not expect_ok:
+        assert result.returncode != 0
+        return {"stderr": result.stderr}
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -161,6 +165,17 @@ def test_production_settings_serve_hashed_static_files_and_log_json():
 def test_plain_http_switch_is_explicit():
     local = _production_settings(BAGALAU_HTTPS="0")
     assert local["redirect"] is False and local["secure_cookie"] is False
+
+
+def test_production_needs_the_site_address_for_links_in_mail():
+    assert (
+        "BAGALAU_SITE_URL must be set"
+        in _production_settings(expect_ok=False, BAGALAU_SITE_URL="")["stderr"]
+    )
+    assert (
+        "must start with http"
+        in _production_settings(expect_ok=False, BAGALAU_SITE_URL="bagalau.example.kz")["stderr"]
+    )
 
 
 def test_development_logs_stay_readable(settings):

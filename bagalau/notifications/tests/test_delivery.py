@@ -85,6 +85,14 @@ def test_it_sends_email_in_the_recipients_language_and_marks_in_app_sent(world, 
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 
 
+def test_the_emailed_link_names_the_site(world, frozen, settings):
+    settings.BAGALAU_SITE_URL = "https://bagalau.example.kz"
+    queue(world, "colleague", url="/notifications/")
+    services.deliver(services.claim_due("A", timezone.now()), worker="A")
+    (email,) = mail.outbox
+    assert "https://bagalau.example.kz/notifications/" in email.body
+
+
 def test_a_failed_email_is_retried_after_1_5_30_minutes_then_fails(world, frozen, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp is down")
