@@ -163,7 +163,9 @@ class Session:
             data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
             headers={"Referer": f"{BASE}/accounts/login/"}, allow_redirects=False, timeout=30,
         )  # fmt: skip
-        assert done.status_code == 302, f"login of {username}: {done.status_code}"
+        if done.status_code != 302:  # say why: the form's error, or the lockout page
+            said = re.findall(r'class="[^"]*(?:error|alert)[^"]*"[^>]*>\s*([^<]+)', done.text)
+            raise SystemExit(f"login of {username}: {done.status_code} {said[:3]}")
 
     def get(self, path: str) -> int:
         return self.http.get(BASE + path, timeout=30, allow_redirects=False).status_code
