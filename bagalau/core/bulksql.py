@@ -1,7 +1,7 @@
 """Set-based inserts without per-row model work (issue 12 item 2).
 
 `insert_rows` writes many rows of a model as multi-row ``INSERT … VALUES`` statements in
-batches: the values of each row are plain Python values the database driver adapts
+batches (on PostgreSQL as one ``COPY … FROM STDIN`` unless conflicts are to be ignored): the values of each row are plain Python values the database driver adapts
 itself (int, str, Decimal, date, None); every other column gets its model default,
 prepared once per call. No model instance, no per-field ``get_db_prep_save`` per row.
 ``insert_select`` runs one ``INSERT … SELECT`` for a model's table. Both leave the
@@ -59,6 +59,8 @@ def insert_rows(
     names = ", ".join(quote(c) for c in columns)
     head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608 - model names
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        return _copy_rows(model, columns, rows, extra_values)
     limit = max(1, min(batch, (connection.features.max_query_params or 999_999) // width))
     written = 0
     with connection.cursor() as cursor:
@@ -71,6 +73,21 @@ def insert_rows(
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             written += cursor.rowcount if cursor.rowcount >= 0 else len(chunk)
     return written
+
+
+def _copy_rows(
+    model: type[models.Model], columns: list[str], rows: Sequence[Sequence[Any]], extra: list[Any]
+) -> int:
+    """PostgreSQL: the rows through ``COPY … FROM STDIN`` (psycopg adapts each value once;
+    no statement of thousands of parameters to build and split). Same rows, same triggers,
+    same constraints as the INSERT; ON CONFLICT is not available, hence INSERT for that."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"  # model names only
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row((*row, *extra))
+    return len(rows)
 
 
 def insert_select(
