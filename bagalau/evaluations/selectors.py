@@ -10,8 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
+from bagalau.org import rules as org_rules
 from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit
-from bagalau.org.selectors import current_appointments_prefetch
+from bagalau.org.selectors import current_appointments_prefetch, servants_matching
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
@@ -150,22 +151,16 @@ EVALUATOR_CHOICES = 20  # the HR sheet page offers at most this many matches of 
 def evaluator_candidates(task: Task, search: str) -> list[Servant]:
     """Servants of the task's body matching a name or IIN, to become its evaluator.
 
-    The search is the staff list's (IIN prefix, names); the evaluated servant is left out.
-    One more than `EVALUATOR_CHOICES` is returned so the page can say "refine the search".
+    The search is the staff list's (`servants_matching`: IIN or any part of a name, whatever
+    the case, Kazakh letters included); the evaluated servant is left out. One more than
+    `EVALUATOR_CHOICES` is returned so the page can say "refine the search".
     """
     term = search.strip()[:100]
-    if not term:
+    if not org_rules.search_terms(term):
         return []
     qs = (
-        Servant.objects.filter(body_id=task.body_id)
+        servants_matching(Servant.objects.filter(body_id=task.body_id), term)
         .exclude(pk=task.servant_id)
-        .filter(
-            Q(iin__startswith=term)
-            | Q(last_name_kk__icontains=term)
-            | Q(first_name_kk__icontains=term)
-            | Q(last_name_ru__icontains=term)
-            | Q(first_name_ru__icontains=term)
-        )
         .order_by("last_name_kk", "first_name_kk", "id")
         .prefetch_related(current_appointments_prefetch(timezone.localdate()))
     )

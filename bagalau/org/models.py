@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from . import rules
 
 
 def localized(obj: object, field: str) -> str:
@@ -151,6 +155,53 @@ class Position(models.Model):
         return localized(self, "title")
 
 
+# The fields a servant is found by (rules.search_key), in the key's order.
+SEARCH_FIELDS = (
+    "iin", "last_name_kk", "first_name_kk", "middle_name_kk",
+    "last_name_ru", "first_name_ru", "middle_name_ru",
+)  # fmt: skip
+
+
+class ServantQuerySet(models.QuerySet["Servant"]):
+    """Keeps `search_key` right on the bulk paths, which bypass `Servant.save()`.
+
+    Excel import, the generate command and the tests create and change servants in bulk;
+    each bulk path folds the key here, so no caller has to remember it.
+    """
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[Servant], *args: Any, **kwargs: Any
+    ) -> list[Servant]:
+        rows = list(objs)
+        for servant in rows:
+            servant.refresh_search_key()
+        # django-stubs loses the model type of super() in a QuerySet subclass.
+        return super().bulk_create(rows, *args, **kwargs)  # type: ignore[arg-type,return-value]
+
+    def bulk_update(
+        self, objs: Iterable[Servant], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        rows, names = list(objs), list(fields)
+        if set(names) & set(SEARCH_FIELDS):
+            for servant in rows:
+                servant.refresh_search_key()
+            if "search_key" not in names:
+                names.append("search_key")
+        return super().bulk_update(rows, names, batch_size=batch_size)  # type: ignore[arg-type]
+
+    def update(self, **kwargs: Any) -> int:
+        if not set(kwargs) & set(SEARCH_FIELDS):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = list(Servant.objects.using(self.db).filter(pk__in=ids).only(*SEARCH_FIELDS))
+            for servant in rows:
+                servant.refresh_search_key()
+            Servant.objects.using(self.db).bulk_update(rows, ["search_key"], batch_size=1000)
+        return count
+
+
 class Servant(models.Model):
     """Қызметші: a B-corps administrative civil servant, managed by one body's HR."""
 
@@ -179,6 +230,11 @@ class Servant(models.Model):
         on_delete=models.SET_NULL,
         related_name="servant",
     )
+    # The IIN and the names folded by rules.search_fold: what the staff search matches.
+    search_key = models.CharField(
+        _("search key"), max_length=rules.SEARCH_KEY_LENGTH, blank=True, editable=False
+    )
+    objects = ServantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("servant")
@@ -188,6 +244,18 @@ class Servant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> None:
+        self.search_key = rules.search_key(
+            self.iin, (getattr(self, name) for name in SEARCH_FIELDS[1:])
+        )
 
     @property
     def full_name(self) -> str:
