@@ -61,7 +61,7 @@ class StateBody(models.Model):
         default=False,
         help_text=_("By the first head's decision (2025 model)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("state body")
@@ -79,7 +79,9 @@ class StateBody(models.Model):
 class Unit(models.Model):
     """Құрылымдық бөлімше: a structural unit; the top unit is the body's leadership."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="units")
+    body = models.ForeignKey(
+        StateBody, verbose_name=_("state body"), on_delete=models.CASCADE, related_name="units"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -112,7 +114,9 @@ class Unit(models.Model):
 class Position(models.Model):
     """Лауазым: a post in a unit, with its category code (methodology.md §5)."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="positions")
+    body = models.ForeignKey(
+        StateBody, verbose_name=_("state body"), on_delete=models.CASCADE, related_name="positions"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -276,8 +280,12 @@ class EndReason(models.TextChoices):
 class Appointment(models.Model):
     """Тағайындау: a servant holding a position from a date; history is never rewritten."""
 
-    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="appointments")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="appointments"
+    )
     start_date = models.DateField(_("start date"))
     probation_end = models.DateField(_("end of probation"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -471,7 +479,9 @@ class AbsenceKind(models.TextChoices):
 class Absence(models.Model):
     """A period away from work (001 p4, 002 p6)."""
 
-    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="absences")
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="absences"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=AbsenceKind.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
@@ -507,12 +517,20 @@ HR_ROLES = frozenset({Role.HR_OFFICER, Role.HR_HEAD})
 class RoleAssignment(models.Model):
     """A role in one body, assigned by HR (derived roles such as supervisor are not stored)."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="role_assignments")
+    body = models.ForeignKey(
+        StateBody,
+        verbose_name=_("state body"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")
