@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "bagalau.evaluations",
     "bagalau.notifications",
     "bagalau.api",
-    "axes",
+    "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name
 ]
 
 MIDDLEWARE = [

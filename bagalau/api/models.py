@@ -28,14 +28,17 @@ def default_expiry() -> datetime:
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=200)
     prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
 
     class Meta:
@@ -77,11 +80,13 @@ class RateCounter(models.Model):
     cache: the count is shared by every worker, survives restarts and needs no deploy step.
     """
 
-    key = models.CharField(max_length=200)
-    window_start = models.DateTimeField(db_index=True)
-    count = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("key"), max_length=200)
+    window_start = models.DateTimeField(_("window start"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
 
     class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="api_ratecounter_key")
         ]

@@ -29,12 +29,27 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"bodies": bodies, **dashboard(request.user)})
 
 
+# The language chosen before signing in (on the login page): kept through the login and
+# saved to the user's profile, instead of the one remembered from earlier.
+CHOSEN_LANGUAGE = "bagalau_language_chosen"
+
+
 class LoginView(auth_views.LoginView):
-    """Login that restores the user's remembered language."""
+    """Login that keeps the language chosen on the login page, or restores the remembered one.
+
+    A language picked before signing in wins: it survives the login (Django keeps the
+    session's data when it cycles the key) and becomes the user's saved language. Without
+    a choice, the language the user saved last time comes back, whatever this browser had.
+    """
 
     def form_valid(self, form: Any) -> HttpResponse:
+        chosen = self.request.session.pop(CHOSEN_LANGUAGE, None)
         response = super().form_valid(form)
-        language = self.request.user.language  # type: ignore[union-attr]
+        user = cast(User, self.request.user)
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        language = user.language
         self.request.session["bagalau_language"] = language
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -78,6 +93,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
         user = cast(User, request.user)
         user.language = language
         user.save(update_fields=["language"])
+    else:
+        request.session[CHOSEN_LANGUAGE] = language  # saved to the profile at login
     request.session["bagalau_language"] = language
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -58,6 +58,14 @@ def register() -> None:
         _("%(count)s evaluation sheets for %(period)s are due on %(due)s."),
     )
     add(
+        OVERDUE_REMINDER,
+        _("Overdue evaluation sheet: %(servant)s"),
+        _(
+            "The evaluation sheet of %(servant)s for %(period)s was due on %(due)s and is "
+            "not submitted yet. The HR service asks you to fill it in."
+        ),
+    )
+    add(
         KPI_NOTICE,
         _("Your KPI evaluation for Q%(quarter)s %(year)s"),
         _(
@@ -111,6 +119,62 @@ def schedule_approved(schedule_id: int) -> int:
         )
         for row in rows
     )
+
+
+OVERDUE_REMINDER = "evaluation.overdue_reminder"
+
+
+def overdue_reminder_key(task_id: int, day: date) -> str:
+    """One reminder per sheet per day: a second click the same day queues nothing."""
+    return f"overdue-reminder:{task_id}:{day.isoformat()}"
+
+
+def overdue_reminder(task: Any, day: date) -> int:
+    """HR's reminder to the evaluator of an overdue sheet (issue 13 item 7); rows queued.
+
+    Queued in the caller's transaction (the outbox row commits with the audit event), in
+    the evaluator's language: the servant's name and the period are rendered in it too.
+    """
+    from django.utils.functional import lazy
+
+    from bagalau.notifications import services
+
+    servant, schedule = task.servant, task.schedule
+    rows = services.notify(
+        recipient=task.evaluator_user,
+        kind=OVERDUE_REMINDER,
+        context={
+            "servant": lazy(lambda: servant.full_name, str)(),
+            "period": lazy(lambda: schedule.title, str)(),
+            "due": task.due_date.isoformat() if task.due_date else "—",
+        },
+        url=reverse("evaluations:sheet", args=[task.pk]),
+        body=task.body,
+        dedupe_key=overdue_reminder_key(task.pk, day),
+        object_type="evaluations.task",
+        object_id=str(task.pk),
+    )
+    return len(rows)
+
+
+def reminded_on(task_ids: Iterable[int]) -> dict[int, date]:
+    """The last day HR reminded the evaluator of each of these sheets (one query)."""
+    from django.db.models import Max
+
+    from bagalau.notifications.models import Notification
+
+    ids = [str(pk) for pk in task_ids]
+    if not ids:
+        return {}
+    rows = (
+        Notification.objects.filter(
+            kind=OVERDUE_REMINDER, object_type="evaluations.task", object_id__in=ids
+        )
+        .values_list("object_id")
+        .annotate(last=Max("created_at"))
+        .values_list("object_id", "last")
+    )
+    return {int(pk): timezone.localdate(last) for pk, last in rows}
 
 
 def result_ready(result_id: int) -> int:

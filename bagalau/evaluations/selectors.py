@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,14 +11,17 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
+from bagalau.org import rules as org_rules
 from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit
-from bagalau.org.selectors import current_appointments_prefetch
+from bagalau.org.selectors import current_appointments_prefetch, servants_matching
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
 from .models import OPEN_TASK_STATES as OPEN_STATES
 from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
+from .rules import scoring
+from .rules.confidentiality import EVALUATED, may_read_sheet
 
 
 def params_for(version: MethodologyVersion, kind: VersionKind, deferral: int | None) -> rule.Params:
@@ -150,22 +154,16 @@ EVALUATOR_CHOICES = 20  # the HR sheet page offers at most this many matches of 
 def evaluator_candidates(task: Task, search: str) -> list[Servant]:
     """Servants of the task's body matching a name or IIN, to become its evaluator.
 
-    The search is the staff list's (IIN prefix, names); the evaluated servant is left out.
-    One more than `EVALUATOR_CHOICES` is returned so the page can say "refine the search".
+    The search is the staff list's (`servants_matching`: IIN or any part of a name, whatever
+    the case, Kazakh letters included); the evaluated servant is left out. One more than
+    `EVALUATOR_CHOICES` is returned so the page can say "refine the search".
     """
     term = search.strip()[:100]
-    if not term:
+    if not org_rules.search_terms(term):
         return []
     qs = (
-        Servant.objects.filter(body_id=task.body_id)
+        servants_matching(Servant.objects.filter(body_id=task.body_id), term)
         .exclude(pk=task.servant_id)
-        .filter(
-            Q(iin__startswith=term)
-            | Q(last_name_kk__icontains=term)
-            | Q(first_name_kk__icontains=term)
-            | Q(last_name_ru__icontains=term)
-            | Q(first_name_ru__icontains=term)
-        )
         .order_by("last_name_kk", "first_name_kk", "id")
         .prefetch_related(current_appointments_prefetch(timezone.localdate()))
     )
@@ -184,9 +182,39 @@ def evaluator_tasks(user: Any, schedule: Schedule | None = None) -> QuerySet[Tas
 def servant_results(user: Any) -> QuerySet[Result]:
     return (
         Result.objects.filter(servant__user=user)
-        .select_related("task__schedule")
+        .select_related("task__schedule", "task__evaluator", "task__evaluator_user")
         .order_by("-year", "quarter", "kind")
     )
+
+
+def explain_results(results: list[Result]) -> None:
+    """What each of a servant's results rests on, from stored data (issue 13 item 7).
+
+    A quarter result: its sheet (parameter scores and the evaluator's comments), linked when
+    the evaluated person may read it (rules.confidentiality). A year result: the quarters it
+    averages (`Result.quarters`, stored when it was formed), each with its quarter result
+    and sheet when there is one, and the quarters it leaves out.
+    """
+    by_period = {(r.kind, r.year, r.quarter): r for r in results if r.quarter}
+    for result in results:
+        task = result.task
+        result.sheet_readable = task is not None and may_read_sheet(  # type: ignore[attr-defined]
+            {EVALUATED}, task.state
+        )
+        if result.quarter:
+            continue
+        averaged = sorted(int(q) for q in result.quarters or [])
+        rows = []
+        for quarter in averaged:
+            source = by_period.get((result.kind, result.year, quarter))
+            readable = (
+                source is not None
+                and source.task is not None
+                and may_read_sheet({EVALUATED}, source.task.state)
+            )
+            rows.append({"quarter": quarter, "result": source, "readable": readable})
+        result.quarter_rows = rows  # type: ignore[attr-defined]
+        result.left_out = [q for q in (1, 2, 3, 4) if q not in averaged]  # type: ignore[attr-defined]
 
 
 PREVIEW_NAMES = 20  # the schedule page names the first sheets of each list and counts the rest
@@ -227,8 +255,117 @@ def preview_summary(tasks: list[Task], *, limit: int | None = None) -> dict[str,
     }
 
 
+def preview_lists(schedule: Schedule, tasks: list[Task]) -> dict[str, list[Task]]:
+    """The sheets approval would create, by name: those to fill and those not evaluated.
+
+    The tasks are unsaved (schedule_preview) and carry ids only: one query reads the names
+    of the body's servants to sort by (a second one those seconded in from other bodies);
+    `preview_page` then loads what one page shows.
+    """
+    names: dict[int, tuple[str, str]] = {
+        pk: (last.casefold(), first.casefold())
+        for pk, last, first in Servant.objects.filter(body_id=schedule.body_id).values_list(
+            "pk", "last_name_kk", "first_name_kk"
+        )
+    }
+    seconded_in = {t.servant_id for t in tasks} - set(names)
+    if seconded_in:
+        names.update(
+            (pk, (last.casefold(), first.casefold()))
+            for pk, last, first in Servant.objects.filter(pk__in=seconded_in).values_list(
+                "pk", "last_name_kk", "first_name_kk"
+            )
+        )
+
+    def key(task: Task) -> tuple[tuple[str, str], int, str]:
+        return names.get(task.servant_id, ("", "")), task.servant_id, task.kind
+
+    ordered = sorted(tasks, key=key)
+    return {
+        "evaluated": [t for t in ordered if t.state != TaskState.EXCLUDED],
+        "not_evaluated": [t for t in ordered if t.state == TaskState.EXCLUDED],
+    }
+
+
+def preview_page(tasks: Sequence[Task]) -> None:
+    """Load what the preview shows of one page of unsaved tasks: a constant four queries.
+
+    Each task gets its servant, its evaluator (servant), its evaluator's login (the
+    authorized person may have no servant record) and its appointment's position and unit.
+    """
+    from bagalau.core.models import User
+
+    servant_ids = {t.servant_id for t in tasks} | {t.evaluator_id for t in tasks if t.evaluator_id}
+    servants = Servant.objects.in_bulk(servant_ids)
+    users = User.objects.in_bulk({t.evaluator_user_id for t in tasks if t.evaluator_user_id})
+    appointments = Appointment.objects.select_related("position__unit").in_bulk(
+        {t.appointment_id for t in tasks if t.appointment_id}
+    )
+    for task in tasks:
+        task.servant = servants[task.servant_id]
+        task.evaluator = servants.get(task.evaluator_id) if task.evaluator_id else None
+        task.evaluator_user = users.get(task.evaluator_user_id) if task.evaluator_user_id else None
+        task.appointment = appointments.get(task.appointment_id) if task.appointment_id else None
+
+
+def year_quarters(body_id: int, year: int, kind: str = "differentiation") -> dict[str, Any]:
+    """Before HR forms a year result: what each quarter of the year holds (issue 13 item 7).
+
+    Per quarter: the schedule's status, the results formed and the sheets still open
+    (three aggregate queries); `missing`, the quarters the year result would leave out or
+    form too early (rules.scoring.quarters_missing); `partial`, how many servants have
+    results in fewer quarters than the year has.
+    """
+    schedules = dict(
+        Schedule.objects.filter(body_id=body_id, year=year, period_kind="quarter").values_list(
+            "quarter", "status"
+        )
+    )
+    results = dict(
+        Result.objects.filter(body_id=body_id, year=year, kind=kind, quarter__gt=0)
+        .values_list("quarter")
+        .annotate(n=Count("id"))
+        .values_list("quarter", "n")
+    )
+    open_sheets = dict(
+        Task.objects.filter(
+            schedule__body_id=body_id, schedule__year=year, schedule__period_kind="quarter",
+            kind=kind, state__in=OPEN_STATES,
+        )
+        .values_list("schedule__quarter")
+        .annotate(n=Count("id"))
+        .values_list("schedule__quarter", "n")
+    )  # fmt: skip
+    states = [
+        scoring.QuarterState(
+            quarter=q,
+            approved=schedules.get(q) == "approved",
+            results=results.get(q, 0),
+            open_sheets=open_sheets.get(q, 0),
+        )
+        for q in (1, 2, 3, 4)
+    ]
+    with_results = sum(1 for state in states if state.results)
+    partial = (
+        Result.objects.filter(body_id=body_id, year=year, kind=kind, quarter__gt=0)
+        .values("servant_id")
+        .annotate(n=Count("quarter", distinct=True))
+        .filter(n__lt=with_results)
+        .count()
+    )
+    return {
+        "year": year,
+        "quarters": [(state, schedules.get(state.quarter)) for state in states],
+        "missing": scoring.quarters_missing(states),
+        "partial": partial,
+    }
+
+
 def progress(schedule: Schedule, *, with_results: bool = False) -> dict[str, Any]:
     """Counts by unit and status, overdue, late, not evaluated and why; bands for the head of HR.
+
+    `overdue_tasks`: the sheets past their due date and not submitted (whether or not the
+    tick flagged them yet), with their evaluators, most overdue first — the ones to chase.
 
     `with_results`: the distribution by band is a reading of results (002 p21), for the
     head of HR only; HR officers see the process counts.
@@ -273,12 +410,18 @@ def progress(schedule: Schedule, *, with_results: bool = False) -> dict[str, Any
         band_rows = [
             (band, bands.get(band.code, 0)) for band in schedule.version.bands.filter(scale="score")
         ]
+    overdue_tasks = (
+        Task.objects.filter(schedule=schedule, state__in=OPEN_STATES, due_date__lt=today)
+        .select_related("servant", "evaluator", "evaluator_user")
+        .order_by("due_date", "servant__last_name_kk", "servant_id", "kind")
+    )
     late_tasks = (
         Task.objects.filter(schedule=schedule, late=True)
         .select_related("servant", "evaluator", "evaluator_user")
         .order_by("submitted_at")
     )
     return {
+        "overdue_tasks": overdue_tasks,
         "late_tasks": late_tasks,
         "total": sum(totals.values()),
         "band_rows": band_rows,

@@ -72,6 +72,10 @@ MSG_EVALUATOR_BODY = _("The evaluator must be a servant of the same body.")
 MSG_EVALUATOR_NO_LOGIN = _(
     "Evaluator: this servant has no login yet; give them one on the Roles page first."
 )
+MSG_NOT_OVERDUE = _(
+    "This sheet is not overdue: it is submitted already or its due date has not passed."
+)
+MSG_REMIND_NO_LOGIN = _("Evaluator: the sheet has no evaluator with an active login to remind.")
 MSG_NO_LINES = _(
     "This sheet has no lines to score yet: KPI sheets are filled from the approved work plan."
 )
@@ -560,6 +564,33 @@ def task_reassign(*, actor: Any, task_id: int, evaluator: Servant, reason: str) 
         data={"from": previous, "to": evaluator.pk, "reason": reason},
     )  # fmt: skip
     return task
+
+
+@transaction.atomic
+def task_remind(*, actor: Any, task_id: int) -> tuple[Task, bool]:
+    """HR reminds the evaluator of an overdue sheet (issue 13 item 7); whether one was queued.
+
+    Only HR of the body (others: 403, strangers 404); only a sheet past its due date and not
+    submitted. The notice is queued in this transaction with a dedupe key of the sheet and
+    the day, so a double click (or a second officer) queues one; the audit event is written
+    for the reminder that was queued. No score goes into it.
+    """
+    task, roles = access.access_task(actor, task_id, for_update=True)
+    if HR not in roles:
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    today = _today()
+    if task.state not in OPEN_TASK_STATES or task.due_date is None or task.due_date >= today:
+        raise Conflict(MSG_NOT_OVERDUE, code="not_overdue", field="state")
+    evaluator = task.evaluator_user
+    if evaluator is None or not evaluator.is_active:
+        raise DomainError(MSG_REMIND_NO_LOGIN, code="no_evaluator_login", field="evaluator")
+    if not notices.overdue_reminder(task, today):
+        return task, False
+    audit(
+        actor=actor, action="task.reminded", obj=task, body=task.body,
+        data={"evaluator_user": evaluator.pk, "due": task.due_date.isoformat()},
+    )  # fmt: skip
+    return task, True
 
 
 # --- the sheet workflow --------------------------------------------------------------------------

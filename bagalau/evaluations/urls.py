@@ -14,6 +14,7 @@ urlpatterns = [
     path("sheets/", views.my_sheets, name="my_sheets"),
     path("sheets/<int:task_id>/", views.sheet, name="sheet"),
     path("sheets/<int:task_id>/reassign/", views.reassign, name="reassign"),
+    path("sheets/<int:task_id>/remind/", views.remind, name="remind"),
     path("sheets/<int:task_id>/evaluators/", views.evaluator_search, name="evaluator_search"),
     path("results/", views.my_results, name="my_results"),
     path("results/<int:result_id>/acknowledge/", views.acknowledge, name="acknowledge"),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from bagalau.core.models import User
 from bagalau.methodology.models import Band
 from bagalau.org import selectors as org_selectors
 
-from . import access, forms, selectors, services
+from . import access, forms, notices, selectors, services
 from .models import (
     OPEN_TASK_STATES,
     Participation,
@@ -90,9 +91,17 @@ def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
     roles = access.body_roles(request.user, schedule.body_id)
     preview = None
     if schedule.status == ScheduleStatus.DRAFT:
-        preview = selectors.preview_summary(
-            services.schedule_preview(schedule), limit=selectors.PREVIEW_NAMES
-        )
+        # Before approval: who will be evaluated, by whom and by when, and who will not be
+        # and why, a page at a time (issue 13 item 7); the warnings above them.
+        would_be = services.schedule_preview(schedule)
+        preview = selectors.preview_summary(would_be, limit=selectors.PREVIEW_NAMES)
+        lists = selectors.preview_lists(schedule, would_be)
+        for key, param in (("evaluated", "to_fill"), ("not_evaluated", "not_evaluated")):
+            preview[f"{key}_page"] = Paginator(lists[key], settings.PAGE_SIZE).get_page(
+                request.GET.get(param)
+            )
+            preview[f"{key}_query"] = _query_without(request.GET, param)
+            selectors.preview_page(preview[f"{key}_page"].object_list)
     filters: dict[str, Any] = {
         "unit_id": id_param(request.GET.get("unit")),
         "state": _choice_param(request.GET, "state", TaskState.choices),
@@ -130,6 +139,11 @@ def schedule_approve(request: HttpRequest, schedule_id: int) -> HttpResponse:
     return redirect("evaluations:schedule", schedule_id=schedule_id)
 
 
+# The progress page's lists, each with its own page parameter.
+PROGRESS_PAGES = {"units": "units", "overdue_tasks": "overdue", "late_tasks": "late",
+                  "excluded": "excluded"}  # fmt: skip
+
+
 @login_required
 def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = access.access_schedule(request.user, schedule_id, edit=True)
@@ -138,9 +152,13 @@ def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
         schedule, with_results=access.may_see_results(request.user, schedule.body_id)
     )
     # The counts are aggregated; the lists come a page at a time, each with its own parameter.
-    for key, param in (("units", "units"), ("late_tasks", "late"), ("excluded", "excluded")):
+    for key, param in PROGRESS_PAGES.items():
         data[key] = Paginator(data[key], settings.PAGE_SIZE).get_page(request.GET.get(param))
         data[f"{key}_query"] = _query_without(request.GET, param)
+    reminded = notices.reminded_on(t.pk for t in data["overdue_tasks"].object_list)
+    for task in data["overdue_tasks"].object_list:
+        task.reminded_on = reminded.get(task.pk)
+    data["pages_query"] = request.GET.urlencode()  # the remind form returns to these pages
     return render(
         request,
         "evaluations/progress.html",
@@ -151,13 +169,59 @@ def progress(request: HttpRequest, schedule_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def year_results(request: HttpRequest, body_id: int) -> HttpResponse:
+def remind(request: HttpRequest, task_id: int) -> HttpResponse:
+    """HR reminds the evaluator of an overdue sheet, back to the progress page it came from."""
     try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
+        task, queued = services.task_remind(actor=request.user, task_id=task_id)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.text())
+        task = Task.objects.only("schedule_id").get(pk=task_id)
+    else:
+        names = {"evaluator": task.evaluator_name, "servant": task.servant.full_name}
+        if queued:
+            messages.success(
+                request, _("%(evaluator)s is reminded of the sheet of %(servant)s.") % names
+            )
+        else:
+            messages.info(
+                request,
+                _("%(evaluator)s was already reminded of the sheet of %(servant)s today.") % names,
+            )
+    # Back to the same pages of the progress lists (their page numbers only).
+    back = QueryDict(request.POST.get("back", ""))
+    pages = {
+        k: v for k in PROGRESS_PAGES.values() if (v := back.get(k, "")).isascii() and v.isdigit()
+    }
+    query = f"?{urlencode(pages)}" if pages else ""
+    return redirect(reverse("evaluations:progress", args=[task.schedule_id]) + query + "#overdue")
+
+
+@login_required
+@require_POST
+def year_results(request: HttpRequest, body_id: int) -> HttpResponse:
+    """HR forms the year results; first a confirmation when quarters are missing.
+
+    The year result is the mean of the evaluated quarters (002 p5): when a quarter has no
+    approved schedule, no result or open sheets, the page lists them and forms nothing
+    until HR confirms (issue 13 item 7).
+    """
+    raw = request.POST.get("year", "").strip()
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
+    if not 2000 <= year <= 2100:
         messages.error(request, _("Year: enter a year."))
         return redirect("evaluations:schedules", body_id=body_id)
-    org_selectors.access_body(request.user, body_id, for_write=True)
+    org_access = org_selectors.access_body(request.user, body_id, for_write=True)
+    if not access.is_hr(request.user, body_id):
+        raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
+    status = selectors.year_quarters(body_id, year)
+    if status["missing"] and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "evaluations/year_results_confirm.html",
+            {"access": org_access, "body": org_access.body, "tab": "evaluations", **status},
+        )
     count = services.year_results_form(actor=request.user, body_id=body_id, year=year)
     messages.success(request, _("Year results formed or updated: %(count)s.") % {"count": count})
     return redirect("evaluations:schedules", body_id=body_id)
@@ -473,6 +537,7 @@ def my_results(request: HttpRequest) -> HttpResponse:
     }
     for result in results:
         result.band_row = names.get((result.version_id, result.band))  # type: ignore[attr-defined]
+    selectors.explain_results(results)  # the sheet behind each, the quarters of a year
     return render(request, "evaluations/my_results.html", {"results": results, "tasks": tasks})
 
 

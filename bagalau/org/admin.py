@@ -1,5 +1,10 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import rules
 from .models import (
     Absence,
     ActingAssignment,
@@ -37,8 +42,14 @@ class PositionAdmin(admin.ModelAdmin):
 class ServantAdmin(admin.ModelAdmin):
     list_display = ("iin", "last_name_kk", "first_name_kk", "body")
     list_filter = ("body",)
-    search_fields = ("iin", "last_name_kk")
+    # The folded key (rules.search_fold): any case, Kazakh letters, on every database.
+    search_fields = ("search_key",)
     raw_id_fields = ("user",)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Servant], search_term: str
+    ) -> tuple[QuerySet[Servant], bool]:
+        return super().get_search_results(request, queryset, rules.search_fold(search_term))
 
 
 @admin.register(Appointment)

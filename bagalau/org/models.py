@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from . import rules
 
 
 def localized(obj: object, field: str) -> str:
@@ -57,7 +61,7 @@ class StateBody(models.Model):
         default=False,
         help_text=_("By the first head's decision (2025 model)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("state body")
@@ -75,7 +79,9 @@ class StateBody(models.Model):
 class Unit(models.Model):
     """Құрылымдық бөлімше: a structural unit; the top unit is the body's leadership."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="units")
+    body = models.ForeignKey(
+        StateBody, verbose_name=_("state body"), on_delete=models.CASCADE, related_name="units"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -108,7 +114,9 @@ class Unit(models.Model):
 class Position(models.Model):
     """Лауазым: a post in a unit, with its category code (methodology.md §5)."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="positions")
+    body = models.ForeignKey(
+        StateBody, verbose_name=_("state body"), on_delete=models.CASCADE, related_name="positions"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -151,6 +159,53 @@ class Position(models.Model):
         return localized(self, "title")
 
 
+# The fields a servant is found by (rules.search_key), in the key's order.
+SEARCH_FIELDS = (
+    "iin", "last_name_kk", "first_name_kk", "middle_name_kk",
+    "last_name_ru", "first_name_ru", "middle_name_ru",
+)  # fmt: skip
+
+
+class ServantQuerySet(models.QuerySet["Servant"]):
+    """Keeps `search_key` right on the bulk paths, which bypass `Servant.save()`.
+
+    Excel import, the generate command and the tests create and change servants in bulk;
+    each bulk path folds the key here, so no caller has to remember it.
+    """
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[Servant], *args: Any, **kwargs: Any
+    ) -> list[Servant]:
+        rows = list(objs)
+        for servant in rows:
+            servant.refresh_search_key()
+        # django-stubs loses the model type of super() in a QuerySet subclass.
+        return super().bulk_create(rows, *args, **kwargs)  # type: ignore[arg-type,return-value]
+
+    def bulk_update(
+        self, objs: Iterable[Servant], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        rows, names = list(objs), list(fields)
+        if set(names) & set(SEARCH_FIELDS):
+            for servant in rows:
+                servant.refresh_search_key()
+            if "search_key" not in names:
+                names.append("search_key")
+        return super().bulk_update(rows, names, batch_size=batch_size)  # type: ignore[arg-type]
+
+    def update(self, **kwargs: Any) -> int:
+        if not set(kwargs) & set(SEARCH_FIELDS):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = list(Servant.objects.using(self.db).filter(pk__in=ids).only(*SEARCH_FIELDS))
+            for servant in rows:
+                servant.refresh_search_key()
+            Servant.objects.using(self.db).bulk_update(rows, ["search_key"], batch_size=1000)
+        return count
+
+
 class Servant(models.Model):
     """Қызметші: a B-corps administrative civil servant, managed by one body's HR."""
 
@@ -179,6 +234,11 @@ class Servant(models.Model):
         on_delete=models.SET_NULL,
         related_name="servant",
     )
+    # The IIN and the names folded by rules.search_fold: what the staff search matches.
+    search_key = models.CharField(
+        _("search key"), max_length=rules.SEARCH_KEY_LENGTH, blank=True, editable=False
+    )
+    objects = ServantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("servant")
@@ -188,6 +248,18 @@ class Servant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> None:
+        self.search_key = rules.search_key(
+            self.iin, (getattr(self, name) for name in SEARCH_FIELDS[1:])
+        )
 
     @property
     def full_name(self) -> str:
@@ -208,8 +280,12 @@ class EndReason(models.TextChoices):
 class Appointment(models.Model):
     """Тағайындау: a servant holding a position from a date; history is never rewritten."""
 
-    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="appointments")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="appointments"
+    )
     start_date = models.DateField(_("start date"))
     probation_end = models.DateField(_("end of probation"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -403,7 +479,9 @@ class AbsenceKind(models.TextChoices):
 class Absence(models.Model):
     """A period away from work (001 p4, 002 p6)."""
 
-    servant = models.ForeignKey(Servant, on_delete=models.CASCADE, related_name="absences")
+    servant = models.ForeignKey(
+        Servant, verbose_name=_("servant"), on_delete=models.CASCADE, related_name="absences"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=AbsenceKind.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
@@ -439,12 +517,20 @@ HR_ROLES = frozenset({Role.HR_OFFICER, Role.HR_HEAD})
 class RoleAssignment(models.Model):
     """A role in one body, assigned by HR (derived roles such as supervisor are not stored)."""
 
-    body = models.ForeignKey(StateBody, on_delete=models.CASCADE, related_name="role_assignments")
+    body = models.ForeignKey(
+        StateBody,
+        verbose_name=_("state body"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")

@@ -6,7 +6,8 @@ No ORM, no I/O: values in, values out. Tests cite the source of each rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -228,6 +229,41 @@ def first_head_position(units: Mapping[int, UnitNode]) -> int | None:
         if head is not None:
             return head
     return None
+
+
+# --- Search ------------------------------------------------------------------------------
+#
+# Databases fold case differently: SQLite's LIKE and lower() fold ASCII only, so "ермек" does
+# not find "Ермек" there, while PostgreSQL's ILIKE follows the collation. Names are therefore
+# matched against a key folded here, stored on the servant (Servant.search_key), and the
+# query is folded the same way: the match is the same on every database.
+
+SEARCH_KEY_LENGTH = 1000
+# Russian writes ё as е at will («Семёнов», «Семенов»): one letter for the search.
+_SEARCH_LETTERS = str.maketrans({"ё": "е"})
+
+
+def search_fold(text: str) -> str:
+    """A text folded for matching: Unicode case folding, compatibility forms, spaces.
+
+    Case folding covers Kazakh letters as any other (Ә→ә, Ө→ө, І→і, Ү→ү, Ұ→ұ, Қ→қ, Ғ→ғ, Ң→ң,
+    Һ→һ), NFKC joins composed and decomposed spellings and full-width digits, ё is е, and
+    runs of white space become one space. The Kazakh letters stay distinct from their
+    Russian neighbours (қ is not к): they are letters of their own.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").casefold())
+    return " ".join(folded.translate(_SEARCH_LETTERS).split())
+
+
+def search_key(iin: str, names: Iterable[str]) -> str:
+    """The folded key a servant is found by: the IIN and every name, space-separated."""
+    parts = [search_fold(part) for part in (iin, *names)]
+    return " ".join(p for p in parts if p)[:SEARCH_KEY_LENGTH]
+
+
+def search_terms(query: str, limit: int = 8) -> list[str]:
+    """The words of a query, folded: each must occur in the key (in any order)."""
+    return list(dict.fromkeys(search_fold(query).split()))[:limit]
 
 
 # --- Dates ---------------------------------------------------------------------------------

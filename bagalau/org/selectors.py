@@ -239,25 +239,29 @@ def current_appointments_prefetch(day: date) -> Prefetch[Any]:
     )
 
 
+def servants_matching(qs: QuerySet[Servant], search: str) -> QuerySet[Servant]:
+    """The servants whose IIN or any name contains every word of `search`, whatever the case.
+
+    Matched on the folded `search_key` (rules.search_fold), the same on SQLite and PostgreSQL:
+    "ермек", "ЕРМЕК" and "Ермек" find the same people, and so do "әлия" and "ӘЛИЯ".
+    """
+    for term in rules.search_terms(search):
+        qs = qs.filter(search_key__contains=term)
+    return qs
+
+
 def servant_list(
     access: BodyAccess, *, search: str = "", unit_id: int | None = None, day: date | None = None
 ) -> QuerySet[Servant]:
     """The servants the user may see in the body, with their current appointment prefetched."""
     day = day or timezone.localdate()
-    qs = Servant.objects.filter(body=access.body)
+    qs: QuerySet[Servant] = Servant.objects.filter(body=access.body)
     if not access.can_read_staff:
         visible = set(access.subordinate_ids)
         if access.servant is not None:
             visible.add(access.servant.pk)
         qs = qs.filter(pk__in=visible)
-    if search:
-        term = search.strip()
-        qs = qs.filter(
-            Q(iin__startswith=term)
-            | Q(last_name_kk__icontains=term)
-            | Q(first_name_kk__icontains=term)
-            | Q(last_name_ru__icontains=term)
-        )
+    qs = servants_matching(qs, search)
     if unit_id:
         qs = qs.filter(
             Q(appointments__position__unit_id=unit_id)

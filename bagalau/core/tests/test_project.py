@@ -79,6 +79,44 @@ class TestLanguages:
         page = fresh.get(f"/bodies/servants/{world.servant.pk}/")
         assert 'lang="ru"' in page.content.decode()
 
+    def test_a_language_chosen_on_the_login_page_survives_the_login_and_is_saved(self, world):
+        # Issue 13 item 5: the choice made before signing in wins over the remembered one.
+        client = Client()
+        assert 'lang="kk"' in client.get("/accounts/login/").content.decode()
+        switched = client.post("/language/", {"language": "ru", "next": "/accounts/login/"})
+        assert switched.url == "/accounts/login/"
+        assert 'lang="ru"' in client.get("/accounts/login/").content.decode()
+        client.post("/accounts/login/", {"username": "servant", "password": "demo-pass-123"})
+        page = client.get(f"/bodies/servants/{world.servant.pk}/")
+        assert 'lang="ru"' in page.content.decode()
+        world.users["servant"].refresh_from_db()
+        assert world.users["servant"].language == "ru"
+        # The next sign-in on another browser, without a choice, brings Russian back.
+        fresh = Client()
+        fresh.post("/accounts/login/", {"username": "servant", "password": "demo-pass-123"})
+        assert 'lang="ru"' in fresh.get("/").content.decode()
+
+    def test_without_a_choice_the_login_restores_the_saved_language(self, world):
+        from bagalau.core.models import User
+
+        User.objects.filter(username="servant").update(language="ru")
+        client = Client()
+        client.cookies["bagalau_language"] = "kk"  # left by someone else on this browser
+        client.post("/accounts/login/", {"username": "servant", "password": "demo-pass-123"})
+        assert 'lang="ru"' in client.get("/").content.decode()
+        assert User.objects.get(username="servant").language == "ru"
+
+    def test_a_choice_before_signing_in_counts_once(self, world):
+        from bagalau.core.models import User
+
+        client = Client()
+        client.post("/language/", {"language": "ru", "next": "/"})
+        client.post("/accounts/login/", {"username": "servant", "password": "demo-pass-123"})
+        client.post("/accounts/logout/")
+        User.objects.filter(username="servant").update(language="kk")  # changed elsewhere
+        client.post("/accounts/login/", {"username": "servant", "password": "demo-pass-123"})
+        assert 'lang="kk"' in client.get("/").content.decode()
+
     def test_an_unknown_language_changes_nothing(self, world):
         client = world.client("servant")
         client.post("/language/", {"language": "xx", "next": "https://evil.example/"})

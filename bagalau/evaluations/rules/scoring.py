@@ -146,3 +146,28 @@ def year_average(quarters: Mapping[int, Decimal | None], decimals: int = 2) -> Y
     values = [s for s in quarters.values() if s is not None]
     total = sum(values, Decimal(0))
     return YearAverage(quantize(total / len(values), decimals), included, excluded)
+
+
+@dataclass(frozen=True)
+class QuarterState:
+    """What a quarter of the year holds when HR forms the year result."""
+
+    quarter: int
+    approved: bool  # the quarter's schedule is approved
+    results: int  # quarter results formed
+    open_sheets: int  # sheets not submitted yet
+
+
+def quarters_missing(states: Sequence[QuarterState]) -> tuple[int, ...]:
+    """The quarters a year result formed now would leave out, in whole or in part (002 p5).
+
+    The year result is the mean of the evaluated quarters: a quarter with no approved
+    schedule, no result, or sheets still open counts for nobody or not for everyone yet.
+    HR is warned of these before forming it; a quarter with results and no open sheet
+    is complete (a servant who was not evaluated in it is left out by year_average).
+    """
+    return tuple(
+        s.quarter
+        for s in sorted(states, key=lambda s: s.quarter)
+        if not s.approved or s.results == 0 or s.open_sheets > 0
+    )

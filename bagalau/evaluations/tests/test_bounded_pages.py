@@ -318,3 +318,59 @@ def test_an_approved_schedule_without_tasks_still_renders(body2023):
     Schedule.objects.filter(pk=schedule.pk).update(status=ScheduleStatus.APPROVED)
     page = w.client("hrofficer").get(reverse("evaluations:schedule", args=[schedule.pk]))
     assert page.status_code == 200 and page.context["page"].paginator.count == 0
+
+
+LATER = "2026-04-15 10:00 +05:00"  # past the Q1 sheets' due date (10 April): all open ones overdue
+
+
+@time_machine.travel(LATER)
+def test_overdue_list_results_year_warning_and_draft_lists_cost_the_same(body2023):
+    # Issue 13 item 7: the overdue list (with its reminders), the servant's results, the
+    # year-result warning and the draft schedule's lists, at 10 and at 2,000 servants.
+    w = body2023
+    with time_machine.travel(NOW):
+        schedule = approved_q1(w)
+        task = Task.objects.get(schedule=schedule, servant=w.servant, kind="differentiation")
+        scores = {"quality": "4", "deadlines": "4", "initiative": "4", "discipline": "4"}
+        services.task_transition(
+            actor=w.users["heada"], task_id=task.pk, action="submit", revision=task.revision,
+            sheet=services.SheetInput(scores),
+        )  # fmt: skip
+        services.year_results_form(actor=None, body_id=w.body.pk, year=2026)
+    draft = services.schedule_create(actor=w.users["hrofficer"], body=w.body, year=2026, quarter=2)
+    colleague = Task.objects.get(schedule=schedule, servant=w.colleague_a, kind="differentiation")
+    services.task_remind(actor=w.users["hrofficer"], task_id=colleague.pk)
+    progress = reverse("evaluations:progress", args=[schedule.pk])
+    gets = {
+        "progress, overdue": ("hrofficer", progress),
+        "progress, overdue page 2": ("hrofficer", progress + "?overdue=2"),
+        "my results": ("servant", reverse("evaluations:my_results")),
+        "draft lists, page 2": (
+            "hrofficer",
+            reverse("evaluations:schedule", args=[draft.pk]) + "?to_fill=2&not_evaluated=2",
+        ),
+        "home": ("hrofficer", "/"),
+    }
+    year = reverse("evaluations:year_results", args=[w.body.pk])
+
+    def measure_all() -> dict[str, tuple[int, int]]:
+        measured = measure(w, gets)
+        client = w.client("hrofficer")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(year, {"year": "2026"})
+        assert response.status_code == 200 and response.context["missing"]
+        measured["year warning"] = (len(ctx.captured_queries), len(response.content))
+        return measured
+
+    small = measure_all()
+    grown = grow(w, schedule, 2000)
+    services.task_remind(
+        actor=w.users["hrofficer"],
+        task_id=Task.objects.get(schedule=schedule, servant_id=grown[0]).pk,
+    )
+    large = measure_all()
+    for name in small:
+        assert large[name][0] == small[name][0], (name, small[name], large[name])
+        assert large[name][1] < MAX_PAGE, (name, large[name])
+    page = w.client("hrofficer").get(progress).context["overdue_tasks"]
+    assert page.paginator.count > 2000 and len(page.object_list) == settings.PAGE_SIZE

@@ -10,9 +10,11 @@ from bagalau.core.errors import DomainError
 from bagalau.evaluations.rules.deadlines import day_of_next_month, due_date, period_bounds
 from bagalau.evaluations.rules.scoring import (
     BandRow,
+    QuarterState,
     band_for,
     parse_score,
     quantize,
+    quarters_missing,
     sheet_score,
     year_average,
 )
@@ -236,3 +238,22 @@ class TestWorkflow:
         check_revision(3, 3)
         with pytest.raises(Conflict):
             check_revision(2, 3)
+
+
+class TestQuartersMissing:
+    """Before a year result is formed: the quarters it would leave out (002 p5)."""
+
+    def test_a_year_of_four_complete_quarters_misses_none(self):
+        # 002 p5: the year result is the mean of the evaluated quarters.
+        states = [QuarterState(q, approved=True, results=10, open_sheets=0) for q in (1, 2, 3, 4)]
+        assert quarters_missing(states) == ()
+
+    def test_a_quarter_without_schedule_results_or_with_open_sheets_is_missing(self):
+        # 002 p5: a quarter not evaluated (yet) is not in the mean: HR is told which.
+        states = [
+            QuarterState(4, approved=False, results=0, open_sheets=0),  # no schedule
+            QuarterState(1, approved=True, results=10, open_sheets=0),
+            QuarterState(2, approved=True, results=0, open_sheets=0),  # nothing formed
+            QuarterState(3, approved=True, results=8, open_sheets=2),  # still being filled
+        ]
+        assert quarters_missing(states) == (2, 3, 4)

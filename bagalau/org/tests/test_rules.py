@@ -151,3 +151,41 @@ class TestDates:
         assert rules.ranges_overlap(date(2026, 1, 1), None, date(2030, 1, 1), None)
         assert not rules.ranges_overlap(date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), None)
         assert rules.ranges_overlap(date(2026, 1, 1), date(2026, 2, 1), date(2026, 2, 1), None)
+
+
+class TestSearchFold:
+    """The folded key of the staff search (issue 13 item 6): one rule for every database."""
+
+    @pytest.mark.parametrize("typed", ["ермек", "ЕРМЕК", "Ермек", "еРМЕК", "  Ермек "])
+    def test_it_folds_case_of_cyrillic(self, typed):
+        assert rules.search_fold(typed) == "ермек"
+
+    @pytest.mark.parametrize(
+        ("upper", "lower"),
+        [("Ә", "ә"), ("Ө", "ө"), ("І", "і"), ("Ү", "ү"), ("Ұ", "ұ"), ("Қ", "қ"), ("Ғ", "ғ"),
+         ("Ң", "ң"), ("Һ", "һ")],
+    )  # fmt: skip
+    def test_it_folds_every_kazakh_letter(self, upper, lower):
+        assert rules.search_fold(upper) == rules.search_fold(lower) == lower
+        assert rules.search_fold(f"{upper}лия") == f"{lower}лия"
+
+    def test_kazakh_letters_stay_distinct_from_their_russian_neighbours(self):
+        # қ, ғ, ң, ү, ұ, і, ә, ө, һ are letters of their own: Қасым is not Касым.
+        for kazakh, russian in zip("қғңүұіәөһ", "кгнууиаох", strict=True):
+            assert rules.search_fold(kazakh) != rules.search_fold(russian)
+
+    def test_yo_is_ye_and_spaces_and_composed_forms_are_one(self):
+        assert rules.search_fold("Семёнов") == rules.search_fold("СЕМЕНОВ") == "семенов"
+        assert rules.search_fold("Й") == rules.search_fold("И\u0306") == "й"
+        assert rules.search_fold("Жұмабекова\t\n Әлия") == "жұмабекова әлия"
+        assert rules.search_fold("１２３") == "123"  # full-width digits typed by an IME
+
+    def test_the_key_holds_the_iin_and_every_name(self):
+        key = rules.search_key("900101300001", ["Жұмабекова", "Әлия", "", "Жумабекова", "Алия"])
+        assert key == "900101300001 жұмабекова әлия жумабекова алия"
+        assert len(rules.search_key("1", ["я" * 2000])) == rules.SEARCH_KEY_LENGTH
+
+    def test_the_words_of_a_query_are_folded_once_each(self):
+        assert rules.search_terms("  ЕРМЕК ермек Жұмабеков ") == ["ермек", "жұмабеков"]
+        assert rules.search_terms("   ") == []
+        assert len(rules.search_terms("a b c d e f g h i j")) == 8
