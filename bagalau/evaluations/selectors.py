@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
-from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit
+from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit, localized
 from bagalau.org.selectors import current_appointments_prefetch
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
@@ -18,6 +18,15 @@ from bagalau.workdays import services as workday_services
 from .models import OPEN_TASK_STATES as OPEN_STATES
 from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
+
+
+class _UnitNames:
+    """A unit's names from a values() row, for `localized` (the user's language, then kk)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        prefix = "appointment__position__unit__name_"
+        for lang in ("kk", "ru", "en"):
+            setattr(self, f"name_{lang}", row.get(prefix + lang) or "")
 
 
 def params_for(version: MethodologyVersion, kind: VersionKind, deferral: int | None) -> rule.Params:
@@ -242,7 +251,10 @@ def progress(schedule: Schedule, *, with_results: bool = False) -> dict[str, Any
     units: dict[str, dict[str, Any]] = {}
     for row in rows:
         code = row["appointment__position__unit__code"] or "—"
-        unit = units.setdefault(code, {"code": code, "names": row, "counts": Counter(), "total": 0})
+        unit = units.setdefault(code, {
+            "code": code, "names": row, "counts": Counter(), "total": 0,
+            "name": localized(_UnitNames(row), "name"),
+        })  # fmt: skip
         unit["counts"][row["state"]] += row["n"]
         unit["total"] += row["n"]
     totals: Counter[str] = Counter()

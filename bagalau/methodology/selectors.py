@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
@@ -90,6 +90,7 @@ class Erratum:
 class IndicatorLine:
     text: str
     erratum: Erratum | None = None
+    lang: str = "kk"
 
 
 @dataclass
@@ -150,6 +151,7 @@ def indicators_for(
         .order_by("competency__order")
     )
     competencies = []
+    language = (get_language() or "kk")[:2]  # Russian pages show a Russian text where there is one
     for indicator_set in sets:
         if code not in indicator_set.categories:
             continue
@@ -161,11 +163,13 @@ def indicators_for(
                 indicator.text_kk
             )
             note = indicator.erratum or None
+            russian = language == "ru" and bool(indicator.text_ru)
             line = IndicatorLine(
-                indicator.text_kk,
+                indicator.text_ru if russian else indicator.text_kk,
                 Erratum(note["published"], note["reading"], tuple(note["sources"]))
-                if note
+                if note and not russian
                 else None,
+                "ru" if russian else "kk",
             )
             (entry.effective_lines if indicator.effective else entry.ineffective_lines).append(line)
         competencies.append(entry)

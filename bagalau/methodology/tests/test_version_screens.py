@@ -428,3 +428,21 @@ class TestPages:
             assert version.name == "Әдістеме"
         with translation.override("en"):
             assert version.name == "Әдістеме"  # no English name: the Kazakh one
+
+
+def test_russian_pages_show_an_indicators_russian_text_where_there_is_one(world):
+    from bagalau.methodology.models import Indicator
+
+    kk_result = selectors.indicators_for("D-4", False)
+    first = kk_result.competencies[0].effective_lines[0]
+    indicator = Indicator.objects.get(
+        indicator_set__catalog=kk_result.catalog, text_kk=first.text, effective=True
+    )
+    indicator.text_ru = "Русский текст индикатора"
+    indicator.save()
+    with translation.override("ru"):
+        line = selectors.indicators_for("D-4", False).competencies[0].effective_lines[0]
+    assert (line.text, line.lang) == ("Русский текст индикатора", "ru")
+    with translation.override("kk"):
+        line = selectors.indicators_for("D-4", False).competencies[0].effective_lines[0]
+    assert (line.text, line.lang) == (first.text, "kk")
