@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from .rules import eligibility as rule
 class _UnitNames:
     """A unit's names from a values() row, for `localized` (the user's language, then kk)."""
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: Mapping[str, Any]) -> None:
         prefix = "appointment__position__unit__name_"
         for lang in ("kk", "ru", "en"):
             setattr(self, f"name_{lang}", row.get(prefix + lang) or "")

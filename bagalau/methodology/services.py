@@ -259,7 +259,7 @@ def templates_load() -> list[MethodologyVersion]:
 
     A template is refreshed only while no body has adopted it and no schedule has been
     approved under it, so HR edits of adopted copies are never touched and history stays
-    as it was. A new template is published through the workflow as the system.
+    as it was. A new template is loaded published (in force from its date).
     """
     loaded = []
     for spec in _load("models.json")["templates"]:
@@ -271,10 +271,15 @@ def templates_load() -> list[MethodologyVersion]:
         ):
             loaded.append(version)
             continue
-        new = version is None
-        version = version or MethodologyVersion(
-            model=spec["model"], effective_from=date.fromisoformat(spec["effective_from"])
-        )
+        if version is None:
+            # The law's national versions load in force, as the migration that introduced
+            # the workflow published the existing ones: a load of data, not an actor's act.
+            version = MethodologyVersion(
+                model=spec["model"],
+                effective_from=date.fromisoformat(spec["effective_from"]),
+                state=VersionState.PUBLISHED,
+                published_at=timezone.now(),
+            )
         for name in VERSION_FIELDS:
             setattr(version, name, spec[name])
         version.name_kk = spec["name"]
@@ -286,10 +291,6 @@ def templates_load() -> list[MethodologyVersion]:
         version.indicator_catalog = IndicatorCatalog.objects.filter(code=spec["catalog"]).first()
         version.save()
         _fill_version(version, spec)
-        if new:
-            version = version_transition(
-                actor=None, version_id=version.pk, action="publish", revision=version.revision
-            )
         loaded.append(version)
     return loaded
 
