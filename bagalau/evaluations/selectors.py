@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
 from bagalau.org import rules as org_rules
-from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit
+from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit, localized
 from bagalau.org.selectors import current_appointments_prefetch, servants_matching
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
@@ -22,6 +22,15 @@ from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
 from .rules import scoring
 from .rules.confidentiality import EVALUATED, may_read_sheet
+
+
+class _UnitNames:
+    """A unit's names from a values() row, for `localized` (the user's language, then kk)."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        prefix = "appointment__position__unit__name_"
+        for lang in ("kk", "ru", "en"):
+            setattr(self, f"name_{lang}", row.get(prefix + lang) or "")
 
 
 def params_for(version: MethodologyVersion, kind: VersionKind, deferral: int | None) -> rule.Params:
@@ -379,7 +388,10 @@ def progress(schedule: Schedule, *, with_results: bool = False) -> dict[str, Any
     units: dict[str, dict[str, Any]] = {}
     for row in rows:
         code = row["appointment__position__unit__code"] or "—"
-        unit = units.setdefault(code, {"code": code, "names": row, "counts": Counter(), "total": 0})
+        unit = units.setdefault(code, {
+            "code": code, "names": row, "counts": Counter(), "total": 0,
+            "name": localized(_UnitNames(row), "name"),
+        })  # fmt: skip
         unit["counts"][row["state"]] += row["n"]
         unit["total"] += row["n"]
     totals: Counter[str] = Counter()

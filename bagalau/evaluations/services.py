@@ -24,7 +24,7 @@ from bagalau.core.bulksql import insert_rows
 from bagalau.core.errors import Conflict, DomainError, FieldError, NotFound, PermissionDenied
 from bagalau.core.models import audit, audit_many
 from bagalau.methodology import selectors as methodology_selectors
-from bagalau.methodology.models import Audience, EvaluatorRule, VersionKind
+from bagalau.methodology.models import Audience, EvaluatorRule, MethodologyVersion, VersionKind
 from bagalau.org.models import (
     Absence,
     ActingAssignment,
@@ -140,10 +140,23 @@ def schedule_approve(*, actor: Any, schedule_id: int) -> int:
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     if schedule.status != ScheduleStatus.DRAFT:
         raise Conflict(MSG_NOT_DRAFT, code="invalid_state", field="status")
+    # The period runs under the version in force for it now (one published since the draft
+    # takes over), locked so that its tables do not change while the tasks are built: from
+    # this approval on, the version's data changes only through a new version.
+    version = methodology_selectors.version_for(schedule.body_id, schedule.end)
+    if version is None:
+        raise DomainError(MSG_NO_VERSION, code="no_version", field="year")
+    MethodologyVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk").first()
+    if (
+        version.pk != schedule.version_id
+        and not version.kinds.filter(periodicity=schedule.period_kind).exists()
+    ):
+        raise DomainError(MSG_NO_KINDS, code="no_kinds", field="quarter")
+    schedule.version = version
     schedule.status = ScheduleStatus.APPROVED
     schedule.approved_by = actor
     schedule.approved_at = timezone.now()
-    schedule.save(update_fields=["status", "approved_by", "approved_at"])
+    schedule.save(update_fields=["status", "approved_by", "approved_at", "version"])
     created = build_tasks(schedule)
     audit(
         actor=actor, action="schedule.approved", obj=schedule, body=schedule.body_id and schedule.body,

@@ -60,6 +60,7 @@ def schedules(request: HttpRequest, body_id: int) -> HttpResponse:
             return redirect("evaluations:schedule", schedule_id=schedule.pk)
     rows = (
         Schedule.objects.filter(body=org_access.body)
+        .select_related("version")
         .annotate(n=Count("tasks"))
         .order_by("-year", "-quarter")
     )

@@ -6,9 +6,11 @@ An evaluation is always run, and later shown, under the version in force for its
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bagalau.org.models import localized
 
@@ -144,8 +146,22 @@ class Indicator(models.Model):
         return self.text_kk[:80]
 
 
+class VersionState(models.TextChoices):
+    """Where a version is in its workflow (rules.VERSION): only an adopted one is in force."""
+
+    DRAFT = "draft", pgettext_lazy("methodology version", "draft")
+    PUBLISHED = "published", pgettext_lazy("methodology version", "published")
+    APPROVED = "approved", pgettext_lazy("methodology version", "approved")
+
+
 class MethodologyVersion(models.Model):
-    """A methodology in force from a date: national typical (no body) or a body's own."""
+    """A methodology in force from a date: national typical (no body) or a body's own.
+
+    HR drafts a version (from the national one or the body's current one), edits it and
+    publishes it with its date; where `needs_approval`, the authorized person approves it
+    and only then is it in force (rules.VERSION). Once a schedule is approved under it, its
+    data changes only through a new version (rules.edit_refusal).
+    """
 
     body = models.ForeignKey(
         "org.StateBody",
@@ -155,7 +171,12 @@ class MethodologyVersion(models.Model):
         on_delete=models.CASCADE,
         related_name="methodology_versions",
     )
-    name = models.CharField(_("name"), max_length=300)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    note_kk = models.TextField(_("note (Kazakh)"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     model = models.CharField(_("model"), max_length=4, choices=Model.choices)
     effective_from = models.DateField(_("in force from"))
     repealed_on = models.DateField(_("repealed on"), null=True, blank=True)
@@ -229,6 +250,23 @@ class MethodologyVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="copies",
     )
+    state = models.CharField(
+        _("status"), max_length=16, choices=VersionState.choices, default=VersionState.DRAFT
+    )
+    needs_approval = models.BooleanField(
+        _("the authorized person approves the version"),
+        default=False,
+        help_text=_("The version takes effect only once the authorized person approves it."),
+    )
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=0, help_text="Bumped by every change.")
 
     class Meta:
         verbose_name = _("methodology version")
@@ -247,11 +285,21 @@ class MethodologyVersion(models.Model):
                 condition=Q(repealed_on__isnull=True)
                 | Q(repealed_on__gt=models.F("effective_from")),
                 name="version_repealed_after_start",
+                violation_error_message=_("The repeal date must be after the start date."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.effective_from})"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back kk → ru → en."""
+        return localized(self, "name")
+
+    @property
+    def note(self) -> str:
+        return localized(self, "note")
 
 
 class Periodicity(models.TextChoices):
@@ -291,10 +339,10 @@ class VersionKind(models.Model):
         _("when absent at evaluation time"), max_length=8, choices=Participation.choices
     )
     deadline = models.CharField(
-        _("deadline code"),
+        _("due by"),
         max_length=48,
         blank=True,
-        help_text=_("The code of the version's deadline by which this evaluation is due."),
+        help_text=_("The version's deadline by which this evaluation is due."),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
 
@@ -370,7 +418,11 @@ class Band(models.Model):
         ordering = ["version_id", "scale", "-lower"]
         constraints = [
             models.UniqueConstraint(fields=["version", "scale", "code"], name="band_code_unique"),
-            models.CheckConstraint(condition=Q(upper__gte=models.F("lower")), name="band_range"),
+            models.CheckConstraint(
+                condition=Q(upper__gte=models.F("lower")),
+                name="band_range",
+                violation_error_message=_("“To” must not be below “from”."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -427,10 +479,14 @@ class KpiScoreRow(models.Model):
         ordering = ["version_id", "-percent_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(percent_to__gte=models.F("percent_from")), name="kpi_row_range"
+                condition=Q(percent_to__gte=models.F("percent_from")),
+                name="kpi_row_range",
+                violation_error_message=_("“To” must not be below “from”."),
             ),
             models.CheckConstraint(
-                condition=Q(score_max__gte=models.F("score_min")), name="kpi_row_scores"
+                condition=Q(score_max__gte=models.F("score_min")),
+                name="kpi_row_scores",
+                violation_error_message=_("The highest score must not be below the lowest."),
             ),
         ]
 

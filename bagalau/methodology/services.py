@@ -1,4 +1,12 @@
-"""Writes of methodology data: the idempotent catalog loader and version adoption."""
+"""Writes of methodology data: the idempotent catalog loader, and versions.
+
+A version is drafted (from the national one or the body's own), edited table by table,
+published with its date and, where it says so, approved by the authorized person: every
+state change goes through `version_transition` (the one workflow runner with the table
+`rules.VERSION`), every edit through `version_update` / `version_table_save`, which lock
+the version, refuse a version in use (`rules.edit_refusal`) and validate a table as a
+whole (tables.problems) before writing any of it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bagalau.core.errors import DomainError
+from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.evaluations.rules.workflow import check_revision
 
+from . import rules, selectors, tables
 from .models import (
     Band,
     Category,
@@ -27,13 +38,20 @@ from .models import (
     KpiScoreRow,
     MethodologyVersion,
     VersionKind,
+    VersionState,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_CATALOG = "003"
 
-MSG_VERSION_DATE_TAKEN = _("The body already has a version in force from this date.")
-MSG_KPI_ROWS_OVERLAP = _("Rows %(a)s and %(b)s of the KPI score table overlap.")
+MSG_VERSION_DATE_TAKEN = _("The body already has a version or a draft from this date.")
+MSG_TEMPLATE = _("Adopt from: choose the national version or one of the body's own.")
+MSG_NOT_HR = _("Only the body's HR service drafts and edits its methodology.")
+MSG_TABLE_CONFLICT = _("Someone else changed this table meanwhile: check the rows and save again.")
+MSG_UNKNOWN_FIELD = _("This field cannot be changed here.")
+MSG_KPI_MAX_BANDS = _(
+    "The result bands do not cover every number of KPIs up to %(max)s: widen the bands first."
+)
 
 
 def _load(name: str) -> Any:
@@ -183,8 +201,8 @@ def _fill_version(version: MethodologyVersion, spec: dict[str, Any]) -> None:
     )
 
 
+# The general parameters of a version as the national data gives them (models.json).
 VERSION_FIELDS = (
-    "name",
     "source",
     "kpi_min",
     "kpi_max",
@@ -200,28 +218,73 @@ VERSION_FIELDS = (
     "probation_excludes",
     "months_from_return",
 )
+# What HR edits on the version's general form (everything the engine reads, and the names).
+EDITABLE_FIELDS = (
+    "name_kk", "name_ru", "name_en", "note_kk", "note_ru", "note_en", "source",
+    "needs_approval", "indicator_catalog", "kpi_min", "kpi_max", "working_body_name_kk",
+    "working_body_name_ru", "strategic_planning_agrees_plans", "min_months_in_position",
+    "probation_excludes", "months_from_return", "evaluator_rule", "acting_evaluator",
+    "chief_of_staff_option", "final_grade_automatic", "respondents_min", "respondents_max",
+)  # fmt: skip
+# What a new version copies from the one it is drafted from (besides its rows).
+COPIED_FIELDS = (
+    *VERSION_FIELDS,
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "note_kk",
+    "note_ru",
+    "note_en",
+    "model",
+    "indicator_catalog_id",
+    "min_months_in_position",
+    "score_min",
+    "score_max",
+    "score_decimals",
+    "needs_approval",
+)
+CHILD_ROWS: tuple[tuple[str, type[Any]], ...] = (
+    ("kinds", VersionKind),
+    ("deadlines", Deadline),
+    ("bands", Band),
+    ("differentiation_parameters", DifferentiationParameter),
+    ("kpi_score_rows", KpiScoreRow),
+    ("competencies_360", Competency360),
+)
 
 
 @transaction.atomic
 def templates_load() -> list[MethodologyVersion]:
     """Create or refresh the national typical versions (2018, 2023, 2025 models).
 
-    A template is refreshed only while no body has adopted it, so HR edits of adopted
-    copies are never touched and history stays as it was.
+    A template is refreshed only while no body has adopted it and no schedule has been
+    approved under it, so HR edits of adopted copies are never touched and history stays
+    as it was. A new template is loaded published (in force from its date).
     """
     loaded = []
     for spec in _load("models.json")["templates"]:
         version = MethodologyVersion.objects.filter(
             body__isnull=True, model=spec["model"], effective_from=spec["effective_from"]
         ).first()
-        if version is not None and version.copies.exists():
+        if version is not None and (
+            version.copies.exists() or selectors.version_in_use(version.pk)
+        ):
             loaded.append(version)
             continue
-        version = version or MethodologyVersion(
-            model=spec["model"], effective_from=date.fromisoformat(spec["effective_from"])
-        )
+        if version is None:
+            # The law's national versions load in force, as the migration that introduced
+            # the workflow published the existing ones: a load of data, not an actor's act.
+            version = MethodologyVersion(
+                model=spec["model"],
+                effective_from=date.fromisoformat(spec["effective_from"]),
+                state=VersionState.PUBLISHED,
+                published_at=timezone.now(),
+            )
         for name in VERSION_FIELDS:
             setattr(version, name, spec[name])
+        version.name_kk = spec["name"]
+        version.name_ru = spec.get("name_ru", "")
+        version.name_en = spec.get("name_en", "")
         version.repealed_on = (
             date.fromisoformat(spec["repealed_on"]) if spec["repealed_on"] else None
         )
@@ -230,6 +293,85 @@ def templates_load() -> list[MethodologyVersion]:
         _fill_version(version, spec)
         loaded.append(version)
     return loaded
+
+
+def _require_hr(actor: Any, body: Any) -> None:
+    """The body's HR officer or head of HR (a superuser for the national versions)."""
+    if actor is None:
+        return  # the system: loaders and seeding commands
+    held = selectors.version_roles(actor, body.pk if body is not None else None)
+    if rules.HR not in held:
+        raise PermissionDenied(MSG_NOT_HR, code="forbidden")
+
+
+@transaction.atomic
+def version_draft(
+    *,
+    actor: Any,
+    body: Any,
+    template: MethodologyVersion,
+    effective_from: date,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
+    source: str = "",
+    indicator_catalog: IndicatorCatalog | None = None,
+) -> MethodologyVersion:
+    """A new draft version, copied with every row from the national version or from one of
+    the body's own (the "new version from this one" of a version in use).
+
+    The copy is independent: the body edits it without touching the template, and
+    evaluations of earlier periods keep the version they ran under. A copy of the body's
+    own version starts after it; no new version starts inside an approved period.
+    """
+    body_id = body.pk if body is not None else None
+    _require_hr(actor, body)
+    if template.body_id is not None and template.body_id != body_id:
+        raise DomainError(MSG_TEMPLATE, code="template", field="template")
+    rules.check_effective_from(
+        effective_from,
+        after=template.effective_from if template.body_id == body_id else None,
+        last_approved_end=selectors.last_approved_end(body_id),
+    )
+    if MethodologyVersion.objects.filter(body_id=body_id, effective_from=effective_from).exists():
+        raise DomainError(MSG_VERSION_DATE_TAKEN, code="version_date_taken", field="effective_from")
+    version = MethodologyVersion(
+        body=body, effective_from=effective_from, copied_from=template, state=VersionState.DRAFT
+    )
+    for name in COPIED_FIELDS:
+        setattr(version, name, getattr(template, name))
+    if template.body_id is None and body is not None:
+        version.needs_approval = False  # the body decides for its own version
+    names = {"name_kk": name_kk, "name_ru": name_ru, "name_en": name_en}
+    if any(v.strip() for v in names.values()):
+        for name, value in names.items():
+            setattr(version, name, value.strip())
+    if source.strip():
+        version.source = source.strip()
+    if indicator_catalog is not None:
+        version.indicator_catalog = indicator_catalog
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:
+        raise DomainError(
+            MSG_VERSION_DATE_TAKEN, code="version_date_taken", field="effective_from"
+        ) from None
+    for related, model in CHILD_ROWS:
+        rows = []
+        for row in getattr(template, related).all():
+            row.pk = None
+            row.version = version
+            rows.append(row)
+        model.objects.bulk_create(rows)
+    audit(
+        actor=actor,
+        action="methodology.drafted",
+        obj=version,
+        body=body,
+        data={"template": template.pk, "from": effective_from.isoformat()},
+    )
+    return version
 
 
 @transaction.atomic
@@ -243,99 +385,228 @@ def version_adopt(
     source: str = "",
     indicator_catalog: IndicatorCatalog | None = None,
 ) -> MethodologyVersion:
-    """A body adopts its own version from a template (or from its previous version).
+    """Draft a body's version and publish it at once (the seeding commands and the demo).
 
-    Every parameter row is copied, so the body edits its copy without touching the
-    template, and evaluations of earlier periods keep the version they ran under.
+    Through the same workflow as the screens: the draft, then `publish` (and `approve`,
+    for the system, where the version needs approval).
     """
-    if MethodologyVersion.objects.filter(body=body, effective_from=effective_from).exists():
-        raise DomainError(MSG_VERSION_DATE_TAKEN, code="version_date_taken", field="effective_from")
-    # The previous version of the body ends where this one starts.
-    MethodologyVersion.objects.filter(
-        body=body, effective_from__lt=effective_from, repealed_on__isnull=True
-    ).update(repealed_on=effective_from)
-    version = MethodologyVersion.objects.create(
-        body=body,
-        name=name or template.name,
-        model=template.model,
-        effective_from=effective_from,
-        source=source,
-        indicator_catalog=indicator_catalog or template.indicator_catalog,
-        copied_from=template,
-        **{f: getattr(template, f) for f in VERSION_FIELDS if f not in ("name", "source")},
-        min_months_in_position=template.min_months_in_position,
-        score_min=template.score_min,
-        score_max=template.score_max,
-        score_decimals=template.score_decimals,
+    version = version_draft(
+        actor=actor, body=body, template=template, effective_from=effective_from,
+        name_kk=name, source=source, indicator_catalog=indicator_catalog,
+    )  # fmt: skip
+    version = version_transition(
+        actor=actor, version_id=version.pk, action="publish", revision=version.revision
     )
-    for related, model in (
-        ("kinds", VersionKind),
-        ("deadlines", Deadline),
-        ("bands", Band),
-        ("differentiation_parameters", DifferentiationParameter),
-        ("kpi_score_rows", KpiScoreRow),
-        ("competencies_360", Competency360),
+    if actor is None and version.needs_approval:
+        version = version_transition(
+            actor=None, version_id=version.pk, action="approve", revision=version.revision
+        )
+    return version
+
+
+def _lock(version_id: int) -> MethodologyVersion:
+    version = (
+        MethodologyVersion.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound(selectors.MSG_NOT_FOUND, code="not_found")
+    return version
+
+
+def _take_effect(version: MethodologyVersion) -> None:
+    """A body's version comes into force: set the repeal dates around it (rules.repeals)."""
+    if version.body_id is None:
+        return  # the national versions carry the dates the law gives them
+    others = list(
+        MethodologyVersion.objects.select_for_update()
+        .filter(body_id=version.body_id)
+        .exclude(pk=version.pk)
+    )
+    spans = [
+        rules.VersionSpan(
+            v.pk,
+            v.body_id,
+            v.effective_from,
+            v.repealed_on,
+            rules.is_adopted(v.state, v.needs_approval),
+        )
+        for v in others
+    ]
+    own = rules.VersionSpan(
+        version.pk, version.body_id, version.effective_from, version.repealed_on
+    )
+    earlier, repealed_on = rules.repeals(spans, own)
+    for v in others:
+        if v.pk in earlier:
+            v.repealed_on = earlier[v.pk]
+            v.save(update_fields=["repealed_on"])
+    version.repealed_on = repealed_on
+
+
+@transaction.atomic
+def version_transition(
+    *,
+    actor: Any,
+    version_id: int,
+    action: str,
+    revision: int | None,
+    reason: str = "",
+    effective_from: date | None = None,
+) -> MethodologyVersion:
+    """Publish, approve or return a version (rules.VERSION), as every transition is run.
+
+    Locks the row, resolves the actor's roles on it (none → 404), checks role, state and
+    the approval guard (the one runner, `check_transition`), then the revision the actor
+    read, applies the effect (the date at publishing; the repeal dates when the version
+    comes into force), saves with `update_fields` and writes the audit event.
+    """
+    version = _lock(version_id)
+    roles = selectors.version_roles(actor, version.body_id)
+    if not roles:
+        raise NotFound(selectors.MSG_NOT_FOUND, code="not_found")
+    transition = rules.check_version_transition(
+        action, version.state, roles, needs_approval=version.needs_approval, reason=reason,
+        state_label=str(version.get_state_display()),
+    )  # fmt: skip
+    check_revision(revision, version.revision, required=transition.needs_revision)
+    before = version.state
+    updates = ["state", "revision", "repealed_on"]
+    data: dict[str, Any] = {"from": before, "to": transition.target}
+    if action == "publish":
+        if effective_from is not None and effective_from != version.effective_from:
+            if (
+                MethodologyVersion.objects.filter(
+                    body_id=version.body_id, effective_from=effective_from
+                )
+                .exclude(pk=version.pk)
+                .exists()
+            ):
+                raise DomainError(
+                    MSG_VERSION_DATE_TAKEN, code="version_date_taken", field="effective_from"
+                )
+            version.effective_from = effective_from
+            updates.append("effective_from")
+        version.published_at = timezone.now()
+        version.published_by = actor
+        updates += ["published_at", "published_by"]
+    elif action == "approve":
+        version.approved_at = timezone.now()
+        version.approved_by = actor
+        updates += ["approved_at", "approved_by"]
+    else:
+        data["reason"] = reason
+    if action in ("publish", "approve"):
+        source = version.copied_from
+        rules.check_effective_from(
+            version.effective_from,
+            after=source.effective_from
+            if source is not None and source.body_id == version.body_id
+            else None,
+            last_approved_end=selectors.last_approved_end(version.body_id),
+        )
+        data["effective_from"] = version.effective_from.isoformat()
+    version.state = transition.target
+    if rules.is_adopted(version.state, version.needs_approval) and not rules.is_adopted(
+        before, version.needs_approval
     ):
-        rows = []
-        for row in getattr(template, related).all():
-            row.pk = None
-            row.version = version
-            rows.append(row)
-        model.objects.bulk_create(rows)
+        _take_effect(version)
+    version.revision += 1
+    version.save(update_fields=updates)
     audit(
         actor=actor,
-        action="methodology.adopted",
+        action=f"{rules.VERSION.name}.{action}",
         obj=version,
-        body=body,
-        data={"template": template.pk, "from": effective_from.isoformat()},
+        body=version.body,
+        data=data,
+    )
+    return version
+
+
+def _editable(actor: Any, version_id: int, revision: int | None) -> MethodologyVersion:
+    """The version locked for an edit by its HR: refused when in use or awaiting approval."""
+    version = _lock(version_id)
+    _require_hr(actor, version.body)
+    refusal = rules.edit_refusal(
+        version.state, version.needs_approval, selectors.version_in_use(version.pk)
+    )
+    if refusal is not None:
+        raise Conflict(refusal, code="version_locked", field="version")
+    check_revision(revision, version.revision)
+    return version
+
+
+@transaction.atomic
+def version_update(
+    *, actor: Any, version_id: int, revision: int | None, changes: dict[str, Any]
+) -> MethodologyVersion:
+    """Save HR's edit of a version's general parameters (names, notes, what the engine reads).
+
+    `changes`: field name → new value, for the fields of the version form that changed.
+    Raising the number of KPIs of a 2018-model version needs bands that cover it (001 p18).
+    """
+    version = _editable(actor, version_id, revision)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(MSG_UNKNOWN_FIELD, code="unknown_field", field=sorted(unknown)[0])
+    kpi_max = changes.get("kpi_max", version.kpi_max)
+    if rules.KPI_COUNT in tables.required_scales(version) and tables.bands_cover(
+        version, kpi_max=kpi_max
+    ):
+        raise DomainError(
+            MSG_KPI_MAX_BANDS, code="kpi_max_bands", field="kpi_max", params={"max": kpi_max or 0}
+        )
+    changed = sorted(changes)
+    for name in changed:
+        setattr(version, name, changes[name])
+    version.revision += 1
+    version.save(update_fields=[*changed, "revision"])
+    audit(
+        actor=actor,
+        action="methodology.version_edited",
+        obj=version,
+        body=version.body,
+        data={"fields": sorted(changed)},
     )
     return version
 
 
 @transaction.atomic
-def version_update(*, actor: Any, version: MethodologyVersion, form: Any) -> MethodologyVersion:
-    """Save HR's edit of a version's general parameters."""
-    saved = form.save()
-    audit(
-        actor=actor,
-        action="methodology.version_edited",
-        obj=saved,
-        body=saved.body,
-        data={"fields": sorted(form.changed_data)},
-    )
-    return saved
-
-
-def _check_kpi_rows(rows: list[Any]) -> None:
-    spans = sorted((r.percent_from, r.percent_to, i + 1) for i, r in enumerate(rows))
-    for (a_from, a_to, a), (b_from, _b_to, b) in zip(spans, spans[1:], strict=False):
-        if b_from <= a_to:
-            raise DomainError(
-                MSG_KPI_ROWS_OVERLAP,
-                code="kpi_rows_overlap",
-                field="percent_from",
-                params={"a": a, "b": b},
-            )
-        del a_from
-
-
-@transaction.atomic
 def version_table_save(
-    *, actor: Any, version: MethodologyVersion, table: str, formset: Any
-) -> None:
-    """Save HR's edit of one table of a version (deadlines, bands, parameters, KPI scores)."""
-    instances = formset.save(commit=False)
-    for obj in formset.deleted_objects:
-        obj.delete()
-    for obj in instances:
-        obj.version = version
-        obj.save()
-    if table == "kpi_rows":
-        _check_kpi_rows(list(version.kpi_score_rows.all()))
+    *, actor: Any, version_id: int, table: str, revision: int | None, edit: tables.TableEdit
+) -> MethodologyVersion:
+    """Save one table of a version as a whole (kinds, deadlines, bands, parameters, KPI
+    scores, 360 competencies): checked as a whole under the version's lock, all or nothing.
+    """
+    version = _editable(actor, version_id, revision)
+    spec = tables.TABLES[table]
+    rules.raise_problems(tables.problems(version, table, edit.rows, edit.deleted))
+    related = getattr(version, spec.related)
+    taken: set[str] = set()
+    if spec.code_prefix is not None:
+        taken = set(related.values_list("code", flat=True))
+    try:
+        with transaction.atomic():
+            for _row, obj in edit.deleted:
+                if obj.pk is not None and obj.version_id == version.pk:
+                    obj.delete()
+            for obj in edit.changed:
+                obj.version = version
+                if spec.code_prefix is not None and not obj.code:
+                    obj.code = rules.new_code(spec.code_prefix, taken)
+                    taken.add(obj.code)
+                obj.save()
+    except IntegrityError:
+        raise Conflict(MSG_TABLE_CONFLICT, code="table_conflict", field="table") from None
+    version.revision += 1
+    version.save(update_fields=["revision"])
     audit(
         actor=actor,
         action="methodology.table_edited",
         obj=version,
         body=version.body,
-        data={"table": table, "changed": len(instances), "deleted": len(formset.deleted_objects)},
+        data={"table": table, "changed": len(edit.changed), "deleted": len(edit.deleted)},
     )
+    return version

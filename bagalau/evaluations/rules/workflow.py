@@ -7,13 +7,19 @@
 
 The refusal does not stop the result (004; 001 p40-41): it is recorded and the sheet is
 acquainted. A late submission is allowed and marked late (issue 3 item 4).
+
+The runner (`check_transition`, `check_revision`, `available`) is the one workflow layer:
+other record types declare their own `Machine` as data (the methodology version's is
+`bagalau.methodology.rules.VERSION`) and their services run it the same way (lock the
+row, roles, state, revision, save, audit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, DomainError, PermissionDenied
@@ -62,6 +68,23 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+@dataclass(frozen=True)
+class Machine:
+    """One record type's transition table and the messages its refusals use.
+
+    Every record type with a workflow declares its machine as data (the sheet's here, the
+    methodology version's in methodology/rules.py) and runs it through `check_transition`.
+    """
+
+    name: str
+    transitions: Mapping[str, Transition]
+    msg_state: str | Promise
+    msg_role: str | Promise
+
+
+SHEET = Machine("task", TRANSITIONS, MSG_STATE, MSG_ROLE)
+
+
 def check_transition(
     action: str,
     state: str,
@@ -69,23 +92,37 @@ def check_transition(
     *,
     reason: str = "",
     state_label: str = "",
+    machine: Machine = SHEET,
 ) -> Transition:
     """The transition, or the error: unknown action (400), wrong role (403), wrong state (409).
 
     The role is checked first so that an outsider learns nothing about the state.
     """
-    transition = TRANSITIONS.get(action)
+    transition = machine.transitions.get(action)
     if transition is None:
         raise DomainError(MSG_UNKNOWN_ACTION, code="unknown_action", field="action")
     if not transition.who & set(roles):
-        raise PermissionDenied(MSG_ROLE, code="forbidden")
+        raise PermissionDenied(machine.msg_role, code="forbidden")
     if state not in transition.sources:
         raise Conflict(
-            MSG_STATE, code="invalid_state", field="state", params={"state": state_label or state}
+            machine.msg_state,
+            code="invalid_state",
+            field="state",
+            params={"state": state_label or state},
         )
     if transition.needs_reason and not reason.strip():
         raise DomainError(MSG_REASON, code="reason_required", field="reason")
     return transition
+
+
+def available(machine: Machine, state: str, roles: Collection[str]) -> list[str]:
+    """The actions the roles may take from the state: the buttons come from the table."""
+    held = set(roles)
+    return [
+        action
+        for action, transition in machine.transitions.items()
+        if state in transition.sources and transition.who & held
+    ]
 
 
 def check_revision(expected: int | None, current: int, *, required: bool = True) -> None:

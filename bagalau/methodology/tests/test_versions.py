@@ -95,7 +95,9 @@ class TestServices:
         assert version.bands.count() == template.bands.count()
         version.deadlines.filter(code="acquaintance").update(amount=3)
         assert template.deadlines.get(code="acquaintance").amount == 2
-        assert AuditEvent.objects.filter(action="methodology.adopted", actor=actor).exists()
+        assert AuditEvent.objects.filter(action="methodology.drafted", actor=actor).exists()
+        assert AuditEvent.objects.filter(action="methodology.publish", actor=actor).exists()
+        assert version.state == "published" and version.copied_from == template
         assert selectors.version_for(world.body.pk, date(2024, 1, 1)) == version
         assert selectors.version_for(world.body.pk, date(2020, 1, 1)).body is None
 
@@ -133,11 +135,12 @@ class TestViews:
         version = self._version(world)
         url = f"/methodology/versions/{version.pk}/kpi_rows/"
         data = {
+            "revision": version.revision,
             "kpi_rows-TOTAL_FORMS": "2", "kpi_rows-INITIAL_FORMS": "0",
             "kpi_rows-0-percent_from": "100", "kpi_rows-0-percent_to": "200",
             "kpi_rows-0-score_min": "5", "kpi_rows-0-score_max": "5",
-            "kpi_rows-1-percent_from": "90", "kpi_rows-1-percent_to": "99.99",
-            "kpi_rows-1-score_min": "4", "kpi_rows-1-score_max": "4.99",
+            "kpi_rows-1-percent_from": "0", "kpi_rows-1-percent_to": "99.99",
+            "kpi_rows-1-score_min": "0", "kpi_rows-1-score_max": "4.99",
         }  # fmt: skip
         response = world.client("hrofficer").post(url, data)
         assert response.status_code == 302
@@ -147,8 +150,9 @@ class TestViews:
     def test_overlapping_kpi_rows_are_refused_and_nothing_is_saved(self, world):
         version = self._version(world)
         data = {
+            "revision": version.revision,
             "kpi_rows-TOTAL_FORMS": "2", "kpi_rows-INITIAL_FORMS": "0",
-            "kpi_rows-0-percent_from": "90", "kpi_rows-0-percent_to": "100",
+            "kpi_rows-0-percent_from": "0", "kpi_rows-0-percent_to": "100",
             "kpi_rows-0-score_min": "4", "kpi_rows-0-score_max": "5",
             "kpi_rows-1-percent_from": "95", "kpi_rows-1-percent_to": "99",
             "kpi_rows-1-score_min": "4", "kpi_rows-1-score_max": "4",
@@ -157,7 +161,9 @@ class TestViews:
             f"/methodology/versions/{version.pk}/kpi_rows/", data
         )
         assert response.status_code == 200
-        assert response.context["error"]
+        formset = response.context["formset"]
+        assert formset.non_form_errors()
+        assert formset.forms[1].errors["percent_from"]
         assert version.kpi_score_rows.count() == 0
 
     def test_bad_numbers_are_shown_next_to_the_field(self, world):
