@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bagalau.core.management.commands.generate import synthetic_iins
+from bagalau.demo.management.commands.generate import synthetic_iins
 from bagalau.core.models import AuditEvent, User
 from bagalau.evaluations import notices, services
 from bagalau.evaluations.models import Result, Schedule, ScheduleStatus, Task, TaskState

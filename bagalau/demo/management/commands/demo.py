@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from bagalau.core import demo
+from bagalau.demo import build as demo
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bagalau.core.models import User
-from bagalau.core.names import person
+from bagalau.demo.names import person
 from bagalau.methodology import services as methodology_services
 from bagalau.methodology.models import IndicatorCatalog, MethodologyVersion
 from bagalau.org import rules, services
