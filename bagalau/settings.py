@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "bagalau.notifications",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name
+    # Last: the demo and synthetic data stand on top of every other app.
+    "bagalau.demo",
 ]
 
 MIDDLEWARE = [

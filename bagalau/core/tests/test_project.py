@@ -1,4 +1,4 @@
-"""Project-level behaviour: deployment settings, languages, demo and scale data."""
+"""Project-level behaviour: deployment settings, languages, scale data (the demo: bagalau/demo)."""
 
 import os
 import subprocess
@@ -149,28 +149,6 @@ def test_password_reset_sends_an_email(world, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
-
-
-@pytest.mark.django_db
-def test_the_demo_builds_two_bodies_with_a_login_for_each_role():
-    from bagalau.methodology.selectors import version_for
-    from bagalau.org.models import Role, RoleAssignment, StateBody
-
-    out = StringIO()
-    call_command("demo", stdout=out)
-    text = out.getvalue()
-    assert "Password for every demo user" in text
-    bodies = StateBody.objects.filter(name_kk__endswith="(демо)")
-    assert bodies.count() == 2
-    sizes = sorted(b.servants.count() for b in bodies)
-    assert 13 <= sizes[0] <= 17 and 38 <= sizes[1] <= 46
-    assert {r for (r,) in RoleAssignment.objects.values_list("role")} == set(Role.values)
-    models = {version_for(b.pk, __import__("datetime").date(2026, 6, 1)).model for b in bodies}
-    assert models == {"2018", "2023"}
-    again = StringIO()
-    call_command("demo", stdout=again)
-    assert "already there" in again.getvalue()
-    assert StateBody.objects.filter(name_kk__endswith="(демо)").count() == 2
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bagalau.core.management.commands.generate import synthetic_iins
+from bagalau.demo.management.commands.generate import synthetic_iins
 from bagalau.evaluations import selectors, services
 from bagalau.evaluations.forms import MSG_EVALUATOR
 from bagalau.evaluations.models import Schedule, ScheduleStatus, Task, TaskState

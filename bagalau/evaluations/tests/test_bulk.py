@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bagalau.core.errors import Conflict, NotFound, PermissionDenied
-from bagalau.core.management.commands.generate import synthetic_iins
 from bagalau.core.models import AuditEvent, User
+from bagalau.demo.management.commands.generate import synthetic_iins
 from bagalau.evaluations import bulk, services
 from bagalau.evaluations.models import Result, Schedule, ScheduleStatus, SheetLine, Task, TaskState
 from bagalau.evaluations.rules import scoring

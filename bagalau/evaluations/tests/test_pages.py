@@ -166,7 +166,7 @@ def test_a_stale_sheet_form_keeps_the_typed_values(body2023):
 
 def _grow(w, n):
     """n more servants in unit A, each evaluated by head_a."""
-    from bagalau.core.management.commands.generate import synthetic_iins
+    from bagalau.demo.management.commands.generate import synthetic_iins
     from bagalau.org.models import Appointment, Position, Servant
 
     unit = w.head_a.appointments.get().position.unit

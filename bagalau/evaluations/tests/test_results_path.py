@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bagalau.core.management.commands.generate import synthetic_iins
 from bagalau.core.models import AuditEvent, User
+from bagalau.demo.management.commands.generate import synthetic_iins
 from bagalau.evaluations import notices, services
 from bagalau.evaluations.models import Result, Schedule, ScheduleStatus, Task, TaskState
 from bagalau.evaluations.services import SheetInput, SheetItem

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bagalau.core.management.commands.generate import synthetic_iins
+from bagalau.demo.management.commands.generate import synthetic_iins
 from bagalau.org.models import Appointment, Position, Servant, Unit
 
 pytestmark = pytest.mark.django_db

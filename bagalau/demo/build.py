@@ -1,20 +1,28 @@
-"""The demo: two state bodies, their staff, methodology versions and a user for each role."""
+"""The demo: two state bodies, their staff, methodology versions and a user for each role.
+
+The staff is built here; `history` then replays the bodies' evaluations through the real
+services up to the demo's day (today, or `demo --date`), so every role finds work waiting.
+Dates are relative to that day: the staff's start dates move with its year, the newcomer,
+the probationer, the dismissal and the absences fall in the quarters that are open then.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from bagalau.core.models import User
-from bagalau.core.names import person
+from bagalau.demo import history
+from bagalau.demo.names import person
 from bagalau.methodology import services as methodology_services
 from bagalau.methodology.models import IndicatorCatalog, MethodologyVersion
 from bagalau.org import rules, services
-from bagalau.org.models import AbsenceKind, EndReason, Position, Role, Servant, StateBody, Unit
+from bagalau.org.models import Position, Role, Servant, StateBody, Unit
 from bagalau.workdays import services as workdays_services
 
 PASSWORD = "bagalau-demo"
@@ -59,8 +67,15 @@ class Login:
 
 @dataclass
 class DemoBuilder:
+    story: history.Story
     counter: int = 0
     logins: list[Login] = field(default_factory=list)
+    # One hash for every demo user, computed once (hashing is slow on purpose).
+    password: str = field(default_factory=lambda: make_password(PASSWORD))
+
+    def past(self, year: int, month: int, day: int) -> date:
+        """A date of the staff's past, as of 2026, moved to the demo's year."""
+        return date(year + self.story.today.year - 2026, month, day)
 
     def iin(self, born: date, male: bool) -> str:
         while True:
@@ -73,7 +88,7 @@ class DemoBuilder:
     def user(self, username: str, first: str, last: str, email: str, language: str = "kk") -> User:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.first_name, user.last_name, user.email, user.language = first, last, email, language
-        user.set_password(PASSWORD)
+        user.password = self.password
         user.save()
         return user
 
@@ -92,11 +107,11 @@ class DemoBuilder:
         male = bool(data.pop("male"))
         iin = self.iin(date(born_year, 1 + self.counter % 12, 1 + self.counter % 27), male)
         email = f"{username or 'servant' + iin[-4:]}@demo.bagalau.kz"
-        user = None
-        if username:
-            user = self.user(
-                username, str(data["first_name_kk"]), str(data["last_name_kk"]), email, language
-            )
+        # Every servant has an account (the named ones are printed; the others sign in
+        # with their IIN): each acknowledges their own results.
+        user = self.user(
+            username or iin, str(data["first_name_kk"]), str(data["last_name_kk"]), email, language
+        )
         servant = services.servant_save(
             actor=None, body=body, iin=iin, email=email, language=language, user=user, **data
         )
@@ -178,7 +193,7 @@ def build_2023(builder: DemoBuilder) -> StateBody:
     first = _position(
         body, lead, "00-01", "Аппарат басшысы", "Руководитель аппарата", "D-1", head=True
     )
-    builder.servant(body, first, start=date(2019, 3, 1), username="firsthead")
+    builder.servant(body, first, start=builder.past(2019, 3, 1), username="firsthead")
     made: dict[str, Unit] = {}
     for code, kk, ru, en in units:
         unit = _unit(body, code, kk, ru, en, parent=lead)
@@ -189,7 +204,7 @@ def build_2023(builder: DemoBuilder) -> StateBody:
         )
         # Every evaluator has a login: a sheet whose evaluator has none cannot be filled.
         head_user = {"04": "hrhead", "01": "head", "02": "head2"}.get(code, f"head{code}")
-        builder.servant(body, head, start=date(2018, 9, 1), username=head_user)
+        builder.servant(body, head, start=builder.past(2018, 9, 1), username=head_user)
         for i, category in enumerate(["D-3", "D-4", "D-4", "D-5", "D-5"], start=2):
             pos = _position(
                 body,
@@ -205,67 +220,22 @@ def build_2023(builder: DemoBuilder) -> StateBody:
                 ("01", 2): "servant",
                 ("01", 3): "servant2",
             }.get((code, i))
-            if (code, i) == ("01", 5):
-                # Appointed mid-year: under three months in Q2, evaluated from Q3 (002 p6).
-                builder.servant(
-                    body, pos, start=date(2026, 5, 15), username="newcomer", born_year=1998
-                )
-            elif (code, i) == ("02", 6):
-                # On probation from 1 September: 002 names no probation exclusion (the
-                # 2023 version has it off), but under three months in Q3 (002 p6).
-                builder.servant(
-                    body,
-                    pos,
-                    start=date(2026, 9, 1),
-                    probation_end=date(2026, 12, 1),
-                    born_year=1999,
-                )
-            else:
-                builder.servant(body, pos, start=date(2020 + i % 4, 1 + i, 1), username=username)
+            if (code, i) in (("01", 5), ("02", 6)):
+                continue  # the newcomer and the probationer arrive during the history
+            builder.servant(
+                body, pos, start=builder.past(2020 + i % 4, 1 + i, 1), username=username
+            )
     body.hr_unit = made["04"]
     body.strategic_planning_unit = made["05"]
     body.save(update_fields=["hr_unit", "strategic_planning_unit"])
-    # A dismissal in Q3 and absences across quarters.
-    dismissed = Servant.objects.get(
-        appointments__position__code="03-06", appointments__end_date__isnull=True
-    )
-    services.appointment_end(
-        actor=None,
-        appointment=dismissed.appointments.get(end_date__isnull=True),
-        end_date=date(2026, 8, 31),
-        reason=EndReason.DISMISSAL,
-    )
-    leave = Servant.objects.get(appointments__position__code="01-04")
-    services.absence_save(
-        actor=None,
-        servant=leave,
-        kind=AbsenceKind.ANNUAL_LEAVE,
-        start_date=date(2026, 3, 30),
-        end_date=date(2026, 4, 24),
-    )
-    sick = Servant.objects.get(appointments__position__code="02-03")
-    services.absence_save(
-        actor=None,
-        servant=sick,
-        kind=AbsenceKind.SICK_LEAVE,
-        start_date=date(2026, 9, 28),
-        end_date=date(2026, 10, 9),
-    )
-    trip = Servant.objects.get(appointments__position__code="06-02")
-    services.absence_save(
-        actor=None,
-        servant=trip,
-        kind=AbsenceKind.BUSINESS_TRIP,
-        start_date=date(2026, 12, 28),
-        end_date=date(2027, 1, 12),
-    )
 
     template = MethodologyVersion.objects.get(body__isnull=True, model="2023")
     methodology_services.version_adopt(
         actor=None,
         body=body,
         template=template,
-        effective_from=date(2023, 4, 24),
+        # In force over the whole history (from the previous year's first quarter).
+        effective_from=min(date(2023, 4, 24), date(builder.story.today.year - 1, 1, 1)),
         name="Маңғыстау облыстық мәслихатының аппараты: бағалау әдістемесі (2023)",
         source="Маңғыстау облыстық мәслихатының 14.04.2023 № 2/13 шешімі",
         indicator_catalog=IndicatorCatalog.objects.filter(code="002").first(),
@@ -276,17 +246,16 @@ def build_2023(builder: DemoBuilder) -> StateBody:
     _role(builder, body, users["planner"], Role.STRATEGIC_PLANNING)
     secretary = builder.user("authorized", "Мәслихат", "хатшысы", "authorized@demo.bagalau.kz")
     _role(builder, body, secretary, Role.AUTHORIZED_PERSON)
+    newcomer = builder.story.newcomer_start
     for username, what in (
         ("head", "evaluator (head of unit 01)"),
+        ("head2", "evaluator (head of unit 02)"),
         ("servant", "servant"),
+        ("servant2", "servant"),
         ("firsthead", "first head"),
-        ("newcomer", "servant appointed mid-year"),
+        ("newcomer", f"servant appointed {newcomer:%d.%m.%Y}"),
     ):
         builder.logins.append(Login(username, what, body.name_en))
-    # HR has drafted the Q1 2026 schedule: the authorized person approves it (002 p11).
-    from bagalau.evaluations import services as evaluation_services
-
-    evaluation_services.schedule_create(actor=users["hr"], body=body, year=2026, quarter=1)
     return body
 
 
@@ -296,7 +265,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
     first = _position(
         body, lead, "00-01", "Аппарат басшысы", "Руководитель аппарата", "E-1", head=True
     )
-    builder.servant(body, first, start=date(2017, 2, 1), username="firsthead2")
+    builder.servant(body, first, start=builder.past(2017, 2, 1), username="firsthead2")
     specs = [
         (
             "01",
@@ -331,7 +300,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
         builder.servant(
             body,
             head,
-            start=date(2016, 4, 1),
+            start=builder.past(2016, 4, 1),
             username={"01": "head2018", "02": "chair2018"}.get(code, f"head{code}-2018"),
         )
         for i, category in enumerate(staff, start=2):
@@ -349,13 +318,13 @@ def build_2018(builder: DemoBuilder) -> StateBody:
                 ("02", 3): "secretary2018",
                 ("03", 2): "member2018",
             }.get((code, i))
-            builder.servant(body, pos, start=date(2019, i, 1), username=username)
+            builder.servant(body, pos, start=builder.past(2019, i, 1), username=username)
     template = MethodologyVersion.objects.get(body__isnull=True, model="2018")
     methodology_services.version_adopt(
         actor=None,
         body=body,
         template=template,
-        effective_from=date(2020, 6, 1),
+        effective_from=min(date(2020, 6, 1), date(builder.story.today.year - 1, 1, 1)),
         name="Бесқарағай аудандық мәслихатының аппараты: бағалау әдістемесі (2018 моделі, 2020 ж. өзгерістерімен)",
         source="Бесқарағай аудандық мәслихатының 2020 ж. шешімі",
         indicator_catalog=IndicatorCatalog.objects.filter(code="000").first(),
@@ -379,27 +348,44 @@ def demo_exists() -> bool:
     return User.objects.filter(username="hr").exists()
 
 
+@dataclass
+class Demo:
+    logins: list[Login]
+    story: history.Story
+    summary: list[str]
+
+
 @transaction.atomic
-def build(*, reset: bool = False) -> list[Login]:
-    """Create the demo (idempotent: an existing demo is kept unless `reset`)."""
+def build(*, reset: bool = False, today: date | None = None) -> Demo | None:
+    """Create the demo as of `today` (default: today); None if a demo is there and not `reset`.
+
+    One transaction: the staff as of the end of the year before last, then the history
+    (`history.replay`), each step at its own moment through the real services.
+    """
+    now: datetime = timezone.localtime() if today is None else history.moment(today, 9)
+    story = history.Story(today=timezone.localdate(now), now=now)
     methodology_services.catalog_load()
     methodology_services.templates_load()
-    workdays_services.seed_from_holidays(range(2018, timezone.localdate().year + 3))
+    workdays_services.seed_from_holidays(
+        range(min(2018, story.today.year - 2), story.today.year + 3)
+    )
     if demo_exists() and not reset:
-        return []
+        return None
     if reset:
         names = [BODY_2023["name_kk"], BODY_2018["name_kk"]]
         for body in StateBody.objects.filter(name_kk__in=names):
             _delete_body(body)
         User.objects.filter(email__endswith="@demo.bagalau.kz").delete()
-    builder = DemoBuilder()
-    build_2023(builder)
-    build_2018(builder)
-    admin = builder.user("admin", "Admin", "", "admin@demo.bagalau.kz", "en")
-    admin.is_superuser = admin.is_staff = True
-    admin.save()
+    builder = DemoBuilder(story)
+    with history.at(story.setup):
+        body_2023 = build_2023(builder)
+        body_2018 = build_2018(builder)
+        admin = builder.user("admin", "Admin", "", "admin@demo.bagalau.kz", "en")
+        admin.is_superuser = admin.is_staff = True
+        admin.save()
     builder.logins.append(Login("admin", "superuser (Django admin at /admin/)", "all"))
-    return builder.logins
+    summary = history.replay(story, builder, body_2023, body_2018)
+    return Demo(builder.logins, story, summary)
 
 
 def _delete_body(body: StateBody) -> None:
@@ -408,8 +394,10 @@ def _delete_body(body: StateBody) -> None:
     from bagalau.core.audit_chain import chain_key
     from bagalau.core.models import AuditChainHead, AuditEvent, audit_purge
     from bagalau.evaluations.models import Result, ResultChange, Schedule, Task
-    from bagalau.org.models import Appointment
+    from bagalau.notifications.models import Notification
+    from bagalau.org.models import Absence, Appointment
 
+    Notification.objects.filter(body=body).delete()
     ResultChange.objects.filter(result__body=body).delete()
     Result.objects.filter(body=body).delete()
     Task.objects.filter(body=body).delete()
@@ -418,6 +406,7 @@ def _delete_body(body: StateBody) -> None:
         AuditEvent.objects.filter(body=body).delete()
         AuditChainHead.objects.filter(key=chain_key(body.pk)).delete()
     Appointment.objects.filter(servant__body=body).delete()
+    Absence.objects.filter(servant__body=body).delete()
     body.methodology_versions.all().delete()
     body.servants.all().delete()
     Position.objects.filter(body=body).delete()
@@ -436,7 +425,8 @@ def logins_table(logins: list[Login], password: str = PASSWORD) -> str:
 
 
 def describe(**kwargs: Any) -> str:  # pragma: no cover - convenience for the shell
-    return logins_table(build(**kwargs))
+    demo = build(**kwargs)
+    return logins_table(demo.logins) if demo else logins_table(known_logins())
 
 
 def known_logins() -> list[Login]:
@@ -449,7 +439,8 @@ def known_logins() -> list[Login]:
         .filter(user__email__endswith="@demo.bagalau.kz")
         .order_by("body_id", "role")
     ]
-    extra = ["head", "servant", "firsthead", "newcomer", "servant2018", "head2018", "admin"]
+    extra = ["head", "head2", "servant", "servant2", "firsthead", "newcomer", "servant2018",
+             "head2018", "admin"]  # fmt: skip
     for user in User.objects.filter(username__in=extra).order_by("username"):
         logins.append(Login(user.username, "servant / evaluator / superuser", ""))
     return logins

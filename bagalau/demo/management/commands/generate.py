@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from bagalau.core.names import person
+from bagalau.demo.names import person
 from bagalau.methodology import services as methodology_services
 from bagalau.methodology.models import MethodologyVersion
 from bagalau.org import rules

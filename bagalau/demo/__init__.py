@@ -1,0 +1,1 @@
+"""The demo bodies and their evaluation history (`manage.py demo`), and `manage.py generate`."""
