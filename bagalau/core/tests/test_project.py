@@ -20,6 +20,7 @@ def test_check_deploy_prints_no_warnings():
         "DEBUG": "0",
         "SECRET_KEY": "x7!Qm2#vR9$kL4@pW8^nZ1&cT6*hJ3(bY5)dF0_gS2+eA7=uK9-oI4~" * 2,
         "ALLOWED_HOSTS": "bagalau.example.kz",
+        "BAGALAU_SITE_URL": "https://bagalau.example.kz",
         "DJANGO_SETTINGS_MODULE": "bagalau.settings",
     }
     env.pop("DATABASE_URL", None)
