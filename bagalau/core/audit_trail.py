@@ -29,6 +29,10 @@ ACTION_LABELS: dict[str, Any] = {
     "appointment.ended": _("appointment ended"),
     "acting.assigned": _("acting assignment made"),
     "secondment.saved": _("secondment saved"),
+    "secondment.proposed": _("secondment proposed"),
+    "secondment.accepted": _("secondment accepted"),
+    "secondment.declined": _("secondment declined"),
+    "secondment.withdrawn": _("secondment withdrawn"),
     "absence.saved": _("absence saved"),
     "absence.deleted": _("absence deleted"),
     "role.assigned": _("role assigned"),
@@ -71,11 +75,112 @@ def object_label(object_type: str, object_id: str) -> str:
     return f"{name} #{object_id}" if object_id else name
 
 
-def details(data: Any) -> list[tuple[str, str]]:
+# The names of the keys services write into `data`, so a row reads in the page's language.
+DETAIL_LABELS: dict[str, Any] = {
+    "act": _("act of refusal"),
+    "after": _("after"),
+    "before": _("before"),
+    "bin": _("BIN"),
+    "changed": _("changed"),
+    "code": _("code"),
+    "created": _("created"),
+    "date": _("date"),
+    "deleted": _("deleted"),
+    "end": _("to"),
+    "fields": _("fields"),
+    "from": _("from"),
+    "host_bin": _("BIN of the host body"),
+    "host_position": _("position in the host body"),
+    "host_position_code": _("code of the position in the host body"),
+    "kind": _("kind"),
+    "late": _("late"),
+    "note": _("note"),
+    "notifications": _("notifications"),
+    "period": _("period"),
+    "position": _("position"),
+    "reason": _("reason"),
+    "results": _("results"),
+    "role": _("role"),
+    "signers": _("signed by"),
+    "skipped": _("skipped"),
+    "start": _("from"),
+    "table": _("table"),
+    "tasks": _("sheets created"),
+    "template": _("template"),
+    "to": _("to"),
+    "unchanged": _("unchanged"),
+    "updated": _("updated"),
+    "user": _("user"),
+    "without_user": _("without a login"),
+    "year": _("year"),
+}
+
+
+def _value_labels(action: str, key: str) -> dict[str, Any]:
+    """The labels of the codes a key holds for an action (a task's states, a role...)."""
+    from bagalau.evaluations.models import TaskState
+    from bagalau.methodology.forms import TABLE_TITLES
+    from bagalau.methodology.models import MethodologyVersion
+    from bagalau.org.models import AbsenceKind, EndReason, Role, SecondmentStatus
+
+    family = action.partition(".")[0]
+    if key in ("from", "to") and family == "task":
+        return dict(TaskState.choices)
+    if key in ("from", "to") and family == "secondment":
+        return dict(SecondmentStatus.choices)
+    if key == "role":
+        return dict(Role.choices)
+    if key == "kind" and family == "absence":
+        return dict(AbsenceKind.choices)
+    if key == "reason" and action == "appointment.ended":
+        return dict(EndReason.choices)
+    if key == "table" and family == "methodology":
+        return dict(TABLE_TITLES)
+    if key == "fields" and family == "methodology":
+        return {f.name: f.verbose_name for f in MethodologyVersion._meta.fields}
+    return {}
+
+
+def _value(action: str, key: str, value: Any) -> str:
+    """One detail in words: codes by their label, yes/no, a calendar day by its status."""
+    labels = _value_labels(action, key)
+    if isinstance(value, bool):  # the words of Django's `yesno` filter
+        yes, no, *_maybe = str(_("yes,no,maybe")).split(",")
+        return yes if value else no
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return str(labels.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(_value(action, key, item) for item in value)
+    if isinstance(value, dict) and "is_working" in value:  # a calendar day before/after
+        from bagalau.org.models import localized
+
+        status = _("working day") if value["is_working"] else _("day off")
+        name = localized(_Names(value), "name")
+        return f"{status} ({name})" if name else str(status)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{DETAIL_LABELS.get(k, k)}: {_value(action, k, v)}" for k, v in sorted(value.items())
+        )
+    return canonical(value)
+
+
+class _Names:
+    """A stored `name_kk/name_ru/name_en` dict read like a model's names."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.name_kk = data.get("name_kk") or ""
+        self.name_ru = data.get("name_ru") or ""
+        self.name_en = data.get("name_en") or ""
+
+
+def details(data: Any, action: str = "") -> list[tuple[str, str]]:
+    """The row's data as (label, value) pairs in the page's language; scores never."""
     if not isinstance(data, dict):
         return []
     return [
-        (key, value if isinstance(value, str) else canonical(value))
+        (str(DETAIL_LABELS.get(key, key)), _value(action, key, value))
         for key, value in sorted(data.items())
         if key not in HIDDEN_KEYS
     ]
@@ -141,7 +246,7 @@ def rows(page_events: Any) -> list[Row]:
             action=action_label(e.action),
             code=e.action,
             object=object_label(e.object_type, e.object_id),
-            details=details(e.data),
+            details=details(e.data, e.action),
         )
         for e in page_events
     ]

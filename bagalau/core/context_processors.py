@@ -1,15 +1,82 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+REQUEST_MENU_ATTR = "_bagalau_menu"
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the top menu offers the user: only what they can use (issue 13 item 3).
+
+    `evaluates`: the user fills sheets ("To evaluate"); `serves`: the user is a servant
+    with results of their own ("My results"); `has_role`: a role in some body (HR, the
+    authorized person, strategic planning, the commission). The methodology catalog and
+    the API tokens are for those who work with evaluations: a servant who evaluates nobody
+    reaches the tokens from the account link (their name) only.
+    """
+
+    evaluates: bool = False
+    serves: bool = False
+    has_role: bool = False
+    superuser: bool = False
+
+    @property
+    def works(self) -> bool:
+        return self.superuser or self.has_role or self.evaluates
+
+
+def request_menu(request: HttpRequest) -> Menu:
+    """The user's `Menu`, computed once per request in one query (three EXISTS)."""
+    cached: Menu | None = getattr(request, REQUEST_MENU_ATTR, None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Menu()
+    from django.db.models import Exists, OuterRef
+
+    from bagalau.core.models import User
+    from bagalau.evaluations.models import Task, TaskState
+    from bagalau.org.models import RoleAssignment, Servant
+
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            evaluates=Exists(
+                Task.objects.filter(evaluator_user=OuterRef("pk")).exclude(state=TaskState.EXCLUDED)
+            ),
+            serves=Exists(Servant.objects.filter(user=OuterRef("pk"))),
+            has_role=Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))),
+        )
+        .values("evaluates", "serves", "has_role")
+        .first()
+    )
+    menu = Menu(
+        evaluates=bool(row and row["evaluates"]),
+        serves=bool(row and row["serves"]),
+        has_role=bool(row and row["has_role"]),
+        superuser=bool(user.is_superuser),
+    )
+    setattr(request, REQUEST_MENU_ATTR, menu)
+    return menu
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The bodies the user can open, for the top menu (computed once per request)."""
+    """The bodies the user can open and the menu's flags (each computed once per request).
+
+    Both are lazy: a fragment that shows no menu (an htmx swap) runs no query for them.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     from bagalau.org.selectors import request_bodies
 
-    return {"nav_bodies": request_bodies(request)}
+    return {
+        "nav_bodies": SimpleLazyObject(lambda: request_bodies(request)),
+        "nav": SimpleLazyObject(lambda: request_menu(request)),
+    }

@@ -10,7 +10,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from bagalau.methodology.models import MethodologyVersion, Participation, VersionKind
+from bagalau.methodology.models import (
+    EvaluationKind,
+    MethodologyVersion,
+    Participation,
+    VersionKind,
+)
 from bagalau.org import rules as org_rules
 from bagalau.org.models import Absence, Appointment, EndReason, Servant, Unit, localized
 from bagalau.org.selectors import current_appointments_prefetch, servants_matching
@@ -138,9 +143,14 @@ def schedule_units(schedule: Schedule) -> QuerySet[Unit]:
     ).order_by("code")
 
 
+# The kind of sheet the bulk page fills ("fill the sheets on one page"): a schedule without
+# such sheets of the user's has no bulk page (404), so no link to it is shown (issue 13).
+BULK_KIND = EvaluationKind.DIFFERENTIATION
+
+
 def bulk_tasks(user: Any, schedule_id: int, *, unit_id: int | None = None) -> QuerySet[Task]:
     """The differentiation sheets `user` fills in a schedule, by unit and name (the bulk page)."""
-    qs = evaluator_tasks(user).filter(schedule_id=schedule_id, kind="differentiation")
+    qs = evaluator_tasks(user).filter(schedule_id=schedule_id, kind=BULK_KIND)
     if unit_id is not None:
         qs = qs.filter(appointment__position__unit_id=unit_id)
     return qs.select_related("appointment__position__unit").order_by(
@@ -152,7 +162,7 @@ def bulk_units(user: Any, schedule_id: int) -> QuerySet[Unit]:
     """The units of the sheets `user` fills in a schedule (the bulk page's unit filter)."""
     return Unit.objects.filter(
         pk__in=evaluator_tasks(user)
-        .filter(schedule_id=schedule_id, kind="differentiation")
+        .filter(schedule_id=schedule_id, kind=BULK_KIND)
         .values("appointment__position__unit_id")
     ).order_by("code")
 
@@ -461,7 +471,12 @@ def dashboard(user: Any) -> dict[str, Any]:
     rows = (
         Task.objects.filter(evaluator_user=user, state__in=OPEN_STATES)
         .values("schedule_id", "schedule__year", "schedule__quarter", "schedule__period_kind")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())))
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())),
+            # Open sheets the bulk page fills: the card links there only when it answers.
+            bulk=Count("id", filter=Q(kind=BULK_KIND)),
+        )
         .order_by("schedule__year", "schedule__quarter")
     )
     evaluator: list[dict[str, Any]] = [

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -236,16 +236,19 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
     groups: dict[Schedule, list[Task]] = defaultdict(list)
     for task in page.object_list:
         groups[task.schedule].append(task)
-    counts = dict(
-        selectors.evaluator_tasks(request.user)
+    counts = {
+        row["schedule_id"]: row
+        for row in selectors.evaluator_tasks(request.user)
         .filter(schedule__in=list(groups))
         .order_by()
-        .values_list("schedule_id")
-        .annotate(n=Count("id"))
-        .values_list("schedule_id", "n")
-    )
+        .values("schedule_id")
+        .annotate(n=Count("id"), bulk=Count("id", filter=Q(kind=selectors.BULK_KIND)))
+    }
     for schedule in groups:
-        schedule.sheet_count = counts.get(schedule.pk, 0)  # type: ignore[attr-defined]
+        row = counts.get(schedule.pk)
+        schedule.sheet_count = row["n"] if row else 0  # type: ignore[attr-defined]
+        # The bulk page holds only the differentiation sheets: link to it when it has some.
+        schedule.bulk_count = row["bulk"] if row else 0  # type: ignore[attr-defined]
     return render(
         request, "evaluations/my_sheets.html", {"groups": dict(groups), "page": page, "query": ""}
     )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import NotFound
 from bagalau.org.models import HR_ROLES, RoleAssignment, StateBody, localized
+
+if TYPE_CHECKING:
+    from bagalau.org.selectors import BodyAccess
 
 from .models import CalendarDay
 from .services import calendar_rows
@@ -48,8 +51,8 @@ def can_edit_calendar(user: Any, body: StateBody | None) -> bool:
     return RoleAssignment.objects.filter(body=body, user=user, role__in=list(HR_ROLES)).exists()
 
 
-def calendar_body(user: Any, body_id: int | None) -> StateBody | None:
-    """The body of a calendar the user may read (None: the national one, open to all).
+def calendar_access(user: Any, body_id: int | None) -> BodyAccess | None:
+    """The user's access to the body of a calendar (None: the national one, open to all).
 
     A body's calendar answers only to its members (issue 11 item 6): to everyone else,
     anonymous callers included, it is the same NotFound as an unknown id.
@@ -59,6 +62,12 @@ def calendar_body(user: Any, body_id: int | None) -> StateBody | None:
     from bagalau.org.selectors import access_body
 
     try:
-        return access_body(user, body_id).body
+        return access_body(user, body_id)
     except NotFound:
         raise NotFound(MSG_BODY_NOT_FOUND, code="not_found", field="body") from None
+
+
+def calendar_body(user: Any, body_id: int | None) -> StateBody | None:
+    """The body of a calendar the user may read (None: the national one); see `calendar_access`."""
+    access = calendar_access(user, body_id)
+    return access.body if access is not None else None

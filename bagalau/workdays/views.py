@@ -26,7 +26,13 @@ from . import rules, services
 from .api import MAX_YEAR, MIN_YEAR
 from .forms import DayForm
 from .models import CalendarDay
-from .selectors import calendar_body, calendar_year_rows, can_edit_calendar, day_name
+from .selectors import (
+    calendar_access,
+    calendar_body,
+    calendar_year_rows,
+    can_edit_calendar,
+    day_name,
+)
 
 
 @dataclass
@@ -95,7 +101,11 @@ def year(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     chosen = _int_param(request.GET.get("year"))
     shown_year = chosen if chosen and MIN_YEAR <= chosen <= MAX_YEAR else today.year
-    body = _body_or_404(request.user, _int_param(request.GET.get("body")))
+    try:
+        access = calendar_access(request.user, _int_param(request.GET.get("body")))
+    except NotFound as exc:
+        raise Http404(exc.text()) from None
+    body = access.body if access is not None else None
     body_id = body.pk if body else None
     rows = {row.date: row for row in calendar_year_rows(shown_year, body_id)}
     cal = rules.Calendar.from_overrides((day, row.is_working) for day, row in rows.items())
@@ -109,6 +119,8 @@ def year(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "year": shown_year,
         "body": body,
+        "access": access,  # a body's calendar shows the body's tabs (org/_nav.html)
+        "tab": "calendar",
         "months": _months(shown_year, rows, cal),
         "weekdays": WEEKDAY_ABBREVIATIONS,
         "named": named,
