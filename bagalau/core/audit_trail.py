@@ -119,7 +119,7 @@ DETAIL_LABELS: dict[str, Any] = {
 def _value_labels(action: str, key: str) -> dict[str, Any]:
     """The labels of the codes a key holds for an action (a task's states, a role...)."""
     from bagalau.evaluations.models import TaskState
-    from bagalau.methodology.forms import TABLE_TITLES
+    from bagalau.methodology.tables import TABLES
     from bagalau.methodology.models import MethodologyVersion
     from bagalau.org.models import AbsenceKind, EndReason, Role, SecondmentStatus
 
@@ -135,7 +135,7 @@ def _value_labels(action: str, key: str) -> dict[str, Any]:
     if key == "reason" and action == "appointment.ended":
         return dict(EndReason.choices)
     if key == "table" and family == "methodology":
-        return dict(TABLE_TITLES)
+        return {name: table.title for name, table in TABLES.items()}
     if key == "fields" and family == "methodology":
         return {f.name: f.verbose_name for f in MethodologyVersion._meta.fields}
     return {}
