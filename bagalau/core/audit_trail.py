@@ -87,6 +87,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "date": _("date"),
     "deleted": _("deleted"),
     "end": _("to"),
+    "effective_from": _("in force from"),
     "fields": _("fields"),
     "from": _("from"),
     "host_bin": _("BIN of the host body"),
@@ -119,13 +120,17 @@ DETAIL_LABELS: dict[str, Any] = {
 def _value_labels(action: str, key: str) -> dict[str, Any]:
     """The labels of the codes a key holds for an action (a task's states, a role...)."""
     from bagalau.evaluations.models import TaskState
-    from bagalau.methodology.tables import TABLES
     from bagalau.methodology.models import MethodologyVersion
+    from bagalau.methodology.tables import TABLES
     from bagalau.org.models import AbsenceKind, EndReason, Role, SecondmentStatus
 
     family = action.partition(".")[0]
     if key in ("from", "to") and family == "task":
         return dict(TaskState.choices)
+    if key in ("from", "to") and family == "methodology":
+        from bagalau.methodology.models import VersionState
+
+        return dict(VersionState.choices)
     if key in ("from", "to") and family == "secondment":
         return dict(SecondmentStatus.choices)
     if key == "role":

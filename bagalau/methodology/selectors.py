@@ -343,6 +343,7 @@ class CompareCell:
     label: str
     left: str
     right: str
+    lang: str = ""  # the language of the values (name_en…), for `lang` on the page
 
     @property
     def changed(self) -> bool:
@@ -385,6 +386,12 @@ def _display(obj: Any, name: str, deadlines: dict[str, str]) -> str:
     return str(value)
 
 
+def _lang(name: str) -> str:
+    """The language of a translated field's values: "name_en" → "en"."""
+    head, _, tail = name.rpartition("_")
+    return tail if head and tail in ("kk", "ru", "en") else ""
+
+
 def _label(obj: Any, name: str) -> str:
     return str(obj._meta.get_field(name).verbose_name)
 
@@ -425,7 +432,9 @@ def _compare_table(
         a, b = before.get(k), after.get(k)
         sample = b if b is not None else a
         cells = [
-            CompareCell(_label(sample, f), _display(a, f, names[0]), _display(b, f, names[1]))
+            CompareCell(
+                _label(sample, f), _display(a, f, names[0]), _display(b, f, names[1]), _lang(f)
+            )
             for f in fields
         ]
         if a is None:
@@ -459,7 +468,9 @@ def version_compare(left: MethodologyVersion, right: MethodologyVersion) -> list
             CompareRow(_label(right, f), "", [cell])
             for f in GENERAL_FIELDS
             for cell in [
-                CompareCell(_label(right, f), _display(left, f, {}), _display(right, f, {}))
+                CompareCell(
+                    _label(right, f), _display(left, f, {}), _display(right, f, {}), _lang(f)
+                )
             ]
         ],
     )

@@ -94,7 +94,12 @@ PAGE_FACTS = """({phone, menu, inner}) => {
     facts.unlabelled = [...new Set(unlabelled)];
     return facts;
   }
-  facts.text = [document.title, document.body.innerText,
+  // Data in English (a version's English name, marked lang="en") is not a leak.
+  const english = [...document.querySelectorAll('main [lang="en"]')];
+  english.forEach(e => { e.dataset.display = e.style.display; e.style.display = "none"; });
+  const bodyText = document.body.innerText;
+  english.forEach(e => { e.style.display = e.dataset.display; });
+  facts.text = [document.title, bodyText,
     ...[...document.querySelectorAll("[title], [aria-label], [placeholder]")].map(
       e => [e.title, e.getAttribute("aria-label"), e.placeholder].filter(Boolean).join(" ")),
     ...[...document.querySelectorAll("option")].map(o => o.textContent)].join("\\n");

@@ -2,8 +2,8 @@
 
 The demo's HR officer of the 2023-model body drafts a new version from the body's current
 one, has a band table with a gap refused, fixes it, compares the draft with the version it
-is made from, publishes it from 1 April 2026, and drafts the Q2 2026 schedule, which runs
-under the new version.
+is made from, publishes it from 1 April 2026, and drafts the Q3 2026 schedule, which runs
+under the new version (the demo, built on 6 April 2026, already has Q2 drafted).
 
 Browser, flags and database handling come from bagalau/core/tests/test_browser.py (Debian's
 /usr/bin/chromium, skipped without it; the live server makes the test transactional, so
@@ -135,14 +135,14 @@ def test_hr_drafts_compares_and_publishes_a_version_used_by_a_new_schedule(
     current.refresh_from_db()
     assert current.repealed_on is not None and current.repealed_on.isoformat() == "2026-04-01"
 
-    # The Q2 2026 schedule runs under the new version.
+    # The Q3 2026 schedule runs under the new version.
     schedules_url = reverse("evaluations:schedules", args=[body.pk])
     page.click(f'nav.sub a[href="{schedules_url}"]')
     page.fill("#id_year", "2026")
-    page.select_option("#id_quarter", "2")
+    page.select_option("#id_quarter", "3")
     with page.expect_navigation():
         page.click("form.toolbar:has(#id_year) button[type=submit]")
-    schedule = Schedule.objects.get(body=body, year=2026, quarter=2)
+    schedule = Schedule.objects.get(body=body, year=2026, quarter=3)
     assert schedule.version_id == draft.pk
     expect(page.locator("main")).to_contain_text("Бағалау әдістемесі (2026)")
     context.close()
