@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bagalau.org",
     "bagalau.methodology",
     "bagalau.evaluations",
+    "bagalau.plans",
     "bagalau.notifications",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name

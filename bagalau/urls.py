@@ -38,6 +38,7 @@ urlpatterns = [
     path("calendar/", include("bagalau.workdays.urls")),
     path("notifications/", include("bagalau.notifications.urls")),
     path("evaluations/", include("bagalau.evaluations.urls")),
+    path("", include("bagalau.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

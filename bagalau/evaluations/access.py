@@ -31,6 +31,9 @@ from .rules.confidentiality import (
     EVALUATOR,
     HR,
     HR_HEAD,
+    PLANNING,
+    REVIEWER,
+    may_read_actuals,
     may_read_result,
     may_read_sheet,
 )
@@ -78,6 +81,16 @@ def task_roles(user: Any, task: Task, held: frozenset[str] | None = None) -> set
     )
     if task.evaluator_user_id is not None and task.evaluator_user_id == getattr(user, "pk", None):
         roles.add(EVALUATOR)
+    if (
+        task.kind == "kpi_annual"
+        and task.reviewer_user_id is not None
+        and (task.reviewer_user_id == getattr(user, "pk", None))
+    ):
+        roles.add(REVIEWER)  # the superior (or the first head) who signs the sheet, 001 p19-20
+    if task.kind == "kpi_quarterly":
+        held = body_roles(user, task.body_id) if held is None else held
+        if Role.STRATEGIC_PLANNING in held:
+            roles.add(PLANNING)  # pre-computes the actual values with HR (002 p23)
     return roles
 
 
@@ -122,6 +135,11 @@ def sheet_readable(task: Task, roles: set[str]) -> bool:
     return may_read_sheet(roles, task.state)
 
 
+def actuals_readable(roles: set[str]) -> bool:
+    """Whether the caller reads a KPI sheet's planned and actual values (002 p23)."""
+    return may_read_actuals(roles)
+
+
 def access_result(user: Any, result_id: int) -> tuple[Result, set[str]]:
     """A result, to those who may know it (002 p21); HR officers 403, everyone else 404."""
     result = Result.objects.select_related("servant", "task", "body").filter(pk=result_id).first()
@@ -132,6 +150,8 @@ def access_result(user: Any, result_id: int) -> tuple[Result, set[str]]:
         if result.task is not None:
             if result.task.evaluator_user_id == user.pk:
                 roles.add(EVALUATOR)
+            if result.task.kind == "kpi_annual" and result.task.reviewer_user_id == user.pk:
+                roles.add(REVIEWER)
         elif Task.objects.filter(
             servant_id=result.servant_id, schedule__year=result.year, kind=result.kind,
             evaluator_user=user,

@@ -89,10 +89,15 @@ class TaskState(models.TextChoices):
     RETURNED = "returned", _("returned for correction")
     ACQUAINTED = "acquainted", _("acquainted")
     EXCLUDED = "excluded", _("not evaluated")
+    # KPI sheets (rules.workflow KPI_QUARTERLY_SHEET, KPI_ANNUAL_SHEET).
+    ACTUALS_DUE = "actuals_due", _("awaiting the actual values")
+    AGREED = "agreed", _("agreed by the superior")
+    FOR_COMMISSION = "for_commission", _("passed to the commission")
 
 
-# States in which a sheet still waits for its evaluator.
-OPEN_TASK_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
+# States in which a sheet still waits for its evaluator (or, for a quarterly KPI sheet, for
+# HR's actual values first).
+OPEN_TASK_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED, TaskState.ACTUALS_DUE)
 
 
 class EvaluatorSource(models.TextChoices):
@@ -154,6 +159,18 @@ class Task(models.Model):
     )
     late = models.BooleanField(_("submitted late"), default=False)
     overdue = models.BooleanField(_("overdue"), default=False)
+    # KPI sheets: who signs the 2018 sheet after the evaluator (the superior, or the first head
+    # himself, 001 p19-20), the correction due after a return (001 p23), when HR's actual
+    # values are due (002 p23) and the stage dates.
+    reviewer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agreed by (user)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tasks_to_review",
+    )  # fmt: skip
+    correction_due = models.DateField(_("correction due"), null=True, blank=True)
+    actuals_due = models.DateField(_("actual values due"), null=True, blank=True)
+    actuals_sent_at = models.DateTimeField(_("actual values sent"), null=True, blank=True)
+    agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
+    commission_due = models.DateField(_("to the commission by"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=0, help_text="Bumped by every change.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,6 +186,7 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["evaluator", "state"]),
             models.Index(fields=["evaluator_user", "state"]),
+            models.Index(fields=["reviewer_user", "state"]),
             models.Index(fields=["schedule", "state"]),
         ]
 
@@ -197,6 +215,24 @@ class SheetLine(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A KPI line (001 App 2; 002 p28): the approved plan's KPI, its planned value (for a
+    # quarter, as HR pre-computed it), the actual value, the percent and whether achieved.
+    kpi = models.ForeignKey(
+        "plans.PlanKpi", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.CharField(_("unit of measure"), max_length=100, blank=True)
+    planned = models.DecimalField(
+        _("planned value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    actual = models.DecimalField(
+        _("actual value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    percent = models.DecimalField(
+        _("percent achieved"), max_digits=24, decimal_places=2, null=True, blank=True
+    )
+    achieved = models.BooleanField(_("achieved"), null=True, blank=True)
+    override_reason = models.TextField(_("why achieved differs from the values"), blank=True)
 
     class Meta:
         verbose_name = _("sheet line")
@@ -235,6 +271,8 @@ class Result(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     refused_at = models.DateTimeField(_("refusal recorded"), null=True, blank=True)
     refusal_act = models.JSONField(_("refusal act"), default=dict, blank=True)
+    # 2018 model: the commission decides the result (001 p37-39); until then it is provisional.
+    provisional = models.BooleanField(_("provisional until the commission decides"), default=False)
 
     class Meta:
         verbose_name = _("result")
@@ -284,3 +322,33 @@ class ResultChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score_from} → {self.score_to}"
+
+
+class Evidence(models.Model):
+    """A file that supports a KPI's actual value (001 p22): stored outside the web root.
+
+    Served only through an access-checked view, under the sheet's confidentiality (002 p21).
+    """
+
+    # A KPI taken out of the plan by a later change (002 p26) leaves its files on the sheet.
+    line = models.ForeignKey(
+        SheetLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="evidence")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    storage_key = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["line_id", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

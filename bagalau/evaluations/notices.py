@@ -48,6 +48,19 @@ def register() -> None:
         _("Your evaluation result for %(period)s is ready. Please acknowledge it by %(due)s."),
     )
     add(
+        "evaluation.actuals_sent",
+        _("KPI values to score: %(servant)s, %(period)s"),
+        _(
+            "HR sent the actual values of the KPIs of %(servant)s for %(period)s. "
+            "Score each KPI by %(due)s."
+        ),
+    )
+    add(
+        "evaluation.sheet_to_agree",
+        _("KPI sheet to agree: %(servant)s, %(period)s"),
+        _("The KPI evaluation sheet of %(servant)s for %(period)s waits for your agreement."),
+    )
+    add(
         "evaluation.sheet_returned",
         _("Evaluation sheet returned: %(period)s"),
         _("The sheet of %(servant)s for %(period)s was returned: %(reason)s"),
@@ -290,6 +303,43 @@ def results_ready(result_ids: Iterable[int]) -> int:
                     ignore_conflicts=True,
                 )  # fmt: skip
     return queued
+
+
+def _sheet_notice(task_id: int, kind: str, recipient_of: Callable[[Any], Any]) -> None:
+    from .models import Task
+
+    task = (
+        Task.objects.select_related("evaluator_user", "reviewer_user", "servant", "schedule")
+        .filter(pk=task_id)
+        .first()
+    )
+    recipient = recipient_of(task) if task is not None else None
+    if task is None or recipient is None:
+        return
+    _notify(
+        recipient=recipient,
+        kind=kind,
+        context={
+            "period": task.schedule.title,
+            "servant": task.servant.full_name,
+            "due": task.due_date or "",
+        },
+        url=reverse("evaluations:sheet", args=[task.pk]),
+        body=task.body,
+        dedupe_key=f"{kind}:{task.pk}:{task.revision}",
+        object_type="evaluations.task",
+        object_id=str(task.pk),
+    )
+
+
+def actuals_sent(task_id: int) -> None:
+    """002 p23: the evaluator gets the KPIs' actual values to score."""
+    _sheet_notice(task_id, "evaluation.actuals_sent", lambda t: t.evaluator_user)
+
+
+def sheet_to_agree(task_id: int) -> None:
+    """001 p19: the superior gets the submitted KPI sheet to agree."""
+    _sheet_notice(task_id, "evaluation.sheet_to_agree", lambda t: t.reviewer_user)
 
 
 def sheet_returned(task_id: int, reason: str) -> None:

@@ -36,8 +36,10 @@ BATCH = 1000
 DEFAULT_ACQUAINTANCE_DAYS = 2  # 002 p12, when a version has no "acquaintance" deadline
 FIELDS = (
     "body_id", "servant_id", "version_id", "kind", "year", "quarter", "task_id",
-    "original_score", "score", "band", "quarters", "acquaintance_due",
+    "original_score", "score", "band", "quarters", "acquaintance_due", "provisional",
 )  # fmt: skip
+# The scale a kind's score is banded on: the 2018 KPI sheet counts the KPIs achieved (001 p18).
+SCALE_OF_KIND = {"kpi_annual": Scale.KPI_COUNT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Scored:
     day: date  # the submission day (or the forming day of a year result)
     task_id: int | None = None
     quarters: tuple[int, ...] = ()
+    # 2018 model: the commission decides (001 p37-39); until then no acquaintance is due.
+    provisional: bool = False
 
 
 @dataclass
@@ -92,11 +96,11 @@ def form(
     if not items:
         return formed
     versions = {item.version_id for item in items}
-    bands: dict[int, list[scoring.BandRow]] = defaultdict(list)
-    for version_id, code, lower, upper in Band.objects.filter(
-        version_id__in=versions, scale=Scale.SCORE
-    ).values_list("version_id", "code", "lower", "upper"):
-        bands[version_id].append(scoring.BandRow(code, lower, upper))
+    bands: dict[tuple[int, str], list[scoring.BandRow]] = defaultdict(list)
+    for version_id, scale, code, lower, upper in Band.objects.filter(
+        version_id__in=versions
+    ).values_list("version_id", "scale", "code", "lower", "upper"):
+        bands[version_id, scale].append(scoring.BandRow(code, lower, upper))
     amounts = dict(
         Deadline.objects.filter(version_id__in=versions, code="acquaintance").values_list(
             "version_id", "amount"
@@ -131,7 +135,7 @@ def _form_chunk(
     actor: Any,
     body_id: int,
     chunk: Sequence[Scored],
-    bands: dict[int, list[scoring.BandRow]],
+    bands: dict[tuple[int, str], list[scoring.BandRow]],
     due: Any,
     formed: Formed,
     recomputed: list[int],
@@ -159,13 +163,16 @@ def _form_chunk(
             continue
         seen.add(key)
         value = scoring.quantize(item.score)
-        band = scoring.band_for(value, bands[item.version_id])
+        scale = SCALE_OF_KIND.get(item.kind, Scale.SCORE)
+        band = scoring.band_for(value, bands[item.version_id, scale])
         code = band.code if band else ""
+        acquaintance_due = None if item.provisional else due(item)
         current = existing.get(key)
         if current is None:
             rows.append((
                 body_id, item.servant_id, item.version_id, item.kind, item.year, item.quarter,
-                item.task_id, value, value, code, list(item.quarters), due(item),
+                item.task_id, value, value, code, list(item.quarters), acquaintance_due,
+                item.provisional,
             ))  # fmt: skip
             continue
         if item.task_id is not None and current.task_id == item.task_id:
@@ -178,7 +185,8 @@ def _form_chunk(
             current.score, current.band = value, code
             current.acknowledged_at = current.refused_at = None
             current.refusal_act = {}
-            current.acquaintance_due = due(item)
+            current.acquaintance_due = acquaintance_due
+            current.provisional = item.provisional
             updated.append(current)
             formed.changed.append(current.pk)
         elif (
@@ -203,7 +211,7 @@ def _form_chunk(
     if rows:
         quarters = Result._meta.get_field("quarters")
         prepared = [
-            (*row[:10], quarters.get_db_prep_save(row[10], connection), row[11]) for row in rows
+            (*row[:10], quarters.get_db_prep_save(row[10], connection), *row[11:]) for row in rows
         ]
         insert_rows(Result, FIELDS, prepared)
         ids = {
@@ -219,6 +227,6 @@ def _form_chunk(
         Result.objects.bulk_update(
             updated,
             ["score", "band", "quarters", "acquaintance_due", "acknowledged_at", "refused_at",
-             "refusal_act"],
+             "refusal_act", "provisional"],
             batch_size=500,
         )  # fmt: skip

@@ -7,6 +7,7 @@ change, writes the audit event with the actor and queues notifications after com
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from bagalau.org.selectors import OrgSnapshot
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
-from . import access, notices, results
+from . import access, kpi_lines, notices, results
 from .models import (
     OPEN_TASK_STATES,
     EvaluatorSource,
@@ -55,8 +56,18 @@ from .models import (
 )
 from .rules import deadlines as deadline_rules
 from .rules import eligibility as eligibility_rules
+from .rules import kpi as kpi_rules
 from .rules import scoring
-from .rules.workflow import HR, MSG_REASON, MSG_UNKNOWN_ACTION, check_revision, check_transition
+from .rules.workflow import (
+    HR,
+    MSG_REASON,
+    MSG_UNKNOWN_ACTION,
+    check_revision,
+    check_transition,
+    initial_state,
+    machine_for,
+    next_state,
+)
 from .selectors import params_for
 
 MSG_NO_VERSION = _("No methodology version is in force for this period.")
@@ -297,7 +308,7 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
             "participation": Participation.NOT_EVALUATED, "reason": "seconded", "due_date": due,
             "returns_on": None, "evaluator_id": None, "evaluator_source": EvaluatorSource.NONE,
             "evaluator_user_id": None, "appointment_id": appointment.pk,
-            "state": TaskState.EXCLUDED,
+            "state": TaskState.EXCLUDED, "reviewer_user_id": None, "actuals_due": None,
         }  # fmt: skip
     stint = eligibility_rules.Stint(
         start=appointment.start_date,
@@ -318,6 +329,7 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
     )
     evaluator_id, source, evaluator_user_id = _evaluator(plan, appointment, due)
     participation = PARTICIPATION_OF[outcome.status]
+    task_due = outcome.due if outcome.due else due
     return {
         "participation": participation,
         "reason": str(outcome.reason),
@@ -329,8 +341,48 @@ def _evaluate_one(plan: _Plan, appointment: Appointment, kind: VersionKind) -> d
         "appointment_id": appointment.pk,
         "state": TaskState.EXCLUDED
         if participation == Participation.NOT_EVALUATED
-        else TaskState.PENDING,
+        else initial_state(kind.kind),
+        "reviewer_user_id": _reviewer(
+            plan, kind.kind, evaluator_id, evaluator_user_id, appointment
+        ),
+        "actuals_due": _actuals_due(plan, kind.kind, task_due),
     }
+
+
+def _reviewer(
+    plan: _Plan,
+    kind: str,
+    evaluator_id: int | None,
+    evaluator_user_id: int | None,
+    appointment: Appointment,
+) -> int | None:
+    """Who signs a 2018 KPI sheet after the evaluator (001 p19-20): the evaluator's own
+    supervisor (the superior); the first head himself when he is the evaluator (no one above
+    him); the authorized person for the sheet he evaluates."""
+    if kind != "kpi_annual":
+        return None
+    if evaluator_id is None:
+        return evaluator_user_id
+    schedule = plan.schedule
+    day = min(schedule.end, appointment.end_date) if appointment.end_date else schedule.end
+    superior = plan.snapshot(day).supervisor_of(evaluator_id)
+    if superior is None or superior == appointment.servant_id:
+        return evaluator_user_id
+    return plan.users.get(superior) or evaluator_user_id
+
+
+def _actuals_due(plan: _Plan, kind: str, due: date | None) -> date | None:
+    """HR sends the KPIs' actual values no later than N working days before the last day of
+    the evaluation term (002 p23: deadline `kpi_actuals`)."""
+    if kind != "kpi_quarterly" or due is None:
+        return None
+    deadline = plan.deadlines.get("kpi_actuals")
+    if deadline is None:
+        return None
+    return deadline_rules.due_date(
+        deadline.rule, deadline.amount, period_end=plan.schedule.end, event=due,
+        add_working_days=plan.add_working_days,
+    )  # fmt: skip
 
 
 def _evaluator(
@@ -423,7 +475,7 @@ def _lines_for(task: Task, plan: _Plan) -> list[SheetLine]:
 NEW_TASK_FIELDS = (
     "schedule_id", "body_id", "version_id", "servant_id", "kind", "participation", "reason",
     "due_date", "returns_on", "evaluator_id", "evaluator_source", "evaluator_user_id",
-    "appointment_id", "state",
+    "appointment_id", "state", "reviewer_user_id", "actuals_due",
 )  # fmt: skip
 LINE_FIELDS = ("task_id", "code", "order", "weight", "name_kk", "name_ru", "name_en")
 
@@ -500,6 +552,8 @@ def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) ->
             for p in plan.parameters
         ]
         insert_rows(SheetLine, LINE_FIELDS, lines)
+    if any(r["kind"] in kpi_lines.KPI_KINDS for r in rows):
+        kpi_lines.build_kpi_lines(schedule, servant_ids)
     return len(rows)
 
 
@@ -531,7 +585,7 @@ def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
                 }  # fmt: skip
             else:
                 values = _evaluate_one(plan, appointment, kind)
-                if task.state != TaskState.EXCLUDED and values["state"] == TaskState.PENDING:
+                if task.state != TaskState.EXCLUDED and values["state"] == initial_state(task.kind):
                     values["state"] = task.state  # keep a draft a draft
                 if task.evaluator_source == EvaluatorSource.ASSIGNED:
                     for key in ("evaluator_id", "evaluator_source", "evaluator_user_id"):
@@ -548,6 +602,7 @@ def schedules_refresh(*, body_id: int, servant_ids: Iterable[int]) -> int:
             schedule=schedule, servant_id__in=ids, kind="differentiation", lines__isnull=True
         ).exclude(state=TaskState.EXCLUDED)
         SheetLine.objects.bulk_create([line for t in missing_lines for line in _lines_for(t, plan)])
+        kpi_lines.build_kpi_lines(schedule, ids)
     return changed
 
 
@@ -611,11 +666,28 @@ def task_remind(*, actor: Any, task_id: int) -> tuple[Task, bool]:
 
 @dataclass
 class SheetInput:
+    """What a person typed on a sheet, by line code. KPI sheets add the values: the actual
+    (and, for a quarter, the planned value HR pre-computed: 002 p23), and on the 2018 sheet
+    whether each KPI is achieved with the reason where that differs from the values."""
+
     scores: Mapping[str, Any] = field(default_factory=dict)
     comments: Mapping[str, str] = field(default_factory=dict)
+    actuals: Mapping[str, Any] = field(default_factory=dict)
+    planned: Mapping[str, Any] = field(default_factory=dict)
+    achieved: Mapping[str, Any] = field(default_factory=dict)
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
 
-SHEET_ACTIONS = ("save_draft", "submit")
+# The actions that write a sheet's content, set-based through `tasks_transition`.
+SHEET_ACTIONS = ("save_draft", "submit", "save_actuals", "send_actuals")
+ACTUALS_ACTIONS = ("save_actuals", "send_actuals")
+MSG_ACTUALS_INCOMPLETE = _("Every KPI needs its planned and actual value before they are sent.")
+MSG_ACHIEVED_INCOMPLETE = _("Every KPI needs its actual value and whether it is achieved.")
+MSG_OVERRIDE_REASON = _(
+    "%(field)s: the values say “%(computed)s”; give the reason for marking it otherwise."
+)
+MSG_NO_ACTUALS = _("%(field)s: HR has not sent the actual value of this KPI yet.")
+YES, NO = _("achieved"), _("not achieved")
 
 
 @dataclass(frozen=True)
@@ -628,10 +700,24 @@ class SheetItem:
     sheet: SheetInput
 
 
+def _errors_raise(errors: list[FieldError], incomplete: Any) -> None:
+    if errors:
+        code = "incomplete" if all(e.code == "incomplete" for e in errors) else "invalid"
+        message = incomplete if code == "incomplete" else errors[0].message
+        raise DomainError(message, code=code, field=errors[0].field, errors=errors)
+
+
 def _parse_lines(
-    task: Task, lines: list[SheetLine], data: SheetInput, *, require_complete: bool
+    task: Task,
+    lines: list[SheetLine],
+    data: SheetInput,
+    *,
+    require_complete: bool,
+    score_rows: list[kpi_rules.ScoreRow] | None = None,
 ) -> Decimal | None:
     """Validate every line (all errors at once, each naming its field); set them, unsaved."""
+    if task.kind == "kpi_annual":
+        return _parse_annual_kpis(lines, data, require_complete=require_complete)
     errors: list[FieldError] = []
     parsed: dict[str, Decimal | None] = {}
     for line in lines:
@@ -642,15 +728,21 @@ def _parse_lines(
                 raw, field=key, label=line.name, low=task.version.score_min, high=task.version.score_max,
                 decimals=task.version.score_decimals,
             )  # fmt: skip
+            value = parsed[line.code]
+            if task.kind == "kpi_quarterly" and value is not None:
+                if line.percent is None:
+                    raise DomainError(
+                        MSG_NO_ACTUALS, code="no_actuals", field=key, params={"field": line.name}
+                    )
+                kpi_rules.check_score(
+                    value, line.percent, score_rows or [], field=key, label=line.name
+                )
         except DomainError as exc:
             errors.append(FieldError(key, exc.text(), exc.code))
             continue
         if require_complete and parsed[line.code] is None:
             errors.append(FieldError(key, str(scoring.MSG_INCOMPLETE), "incomplete"))
-    if errors:
-        code = "incomplete" if all(e.code == "incomplete" for e in errors) else "invalid"
-        message = scoring.MSG_INCOMPLETE if code == "incomplete" else errors[0].message
-        raise DomainError(message, code=code, field=errors[0].field, errors=errors)
+    _errors_raise(errors, scoring.MSG_INCOMPLETE)
     for line in lines:
         line.score = parsed[line.code]
         if line.code in data.comments:
@@ -658,8 +750,134 @@ def _parse_lines(
     return scoring.sheet_score([line.score for line in lines], [line.weight for line in lines])
 
 
+def _flag(raw: Any) -> bool | None:
+    text = str(raw).strip().lower() if raw is not None else ""
+    if text in ("1", "true", "yes", "on", "achieved"):
+        return True
+    if text in ("0", "false", "no", "off", "not_achieved"):
+        return False
+    return None
+
+
+def _parse_values(
+    lines: list[SheetLine], data: SheetInput, *, planned_too: bool
+) -> tuple[dict[str, tuple[Decimal | None, Decimal | None]], list[FieldError]]:
+    """Each line's (planned, actual) as typed, or as saved when not typed."""
+    errors: list[FieldError] = []
+    values: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for line in lines:
+        planned = line.planned
+        if planned_too and line.code in data.planned:
+            key = f"planned_{line.code}"
+            try:
+                planned = kpi_rules.parse_value(data.planned[line.code], field=key, label=line.name)
+            except DomainError as exc:
+                errors.append(FieldError(key, exc.text(), exc.code))
+        actual = line.actual
+        if line.code in data.actuals:
+            key = f"actual_{line.code}"
+            try:
+                actual = kpi_rules.parse_value(data.actuals[line.code], field=key, label=line.name)
+            except DomainError as exc:
+                errors.append(FieldError(key, exc.text(), exc.code))
+        values[line.code] = (planned, actual)
+    return values, errors
+
+
+def _parse_actuals(lines: list[SheetLine], data: SheetInput, *, require_complete: bool) -> None:
+    """HR's planned and actual values of a quarter (002 p23) and the percent they give."""
+    values, errors = _parse_values(lines, data, planned_too=True)
+    if require_complete:
+        for line in lines:
+            planned, actual = values.get(line.code, (None, None))
+            if planned is None or actual is None:
+                key = f"actual_{line.code}" if planned is not None else f"planned_{line.code}"
+                errors.append(FieldError(key, str(MSG_ACTUALS_INCOMPLETE), "incomplete"))
+    _errors_raise(errors, MSG_ACTUALS_INCOMPLETE)
+    for line in lines:
+        line.planned, line.actual = values[line.code]
+        line.percent = (
+            kpi_rules.percent_achieved(line.planned, line.actual, line.higher_is_better)
+            if line.planned is not None and line.actual is not None
+            else None
+        )
+
+
+def _parse_annual_kpis(
+    lines: list[SheetLine], data: SheetInput, *, require_complete: bool
+) -> Decimal | None:
+    """The 2018 year-end KPI sheet (001 p17-18): actual values, achieved pre-filled from the
+    values in the KPI's direction, an override only with a reason; the score is the count."""
+    values, errors = _parse_values(lines, data, planned_too=False)
+    decided: dict[str, tuple[bool | None, str]] = {}
+    for line in lines:
+        planned, actual = values[line.code]
+        computed = (
+            kpi_rules.achieved(planned, actual, line.higher_is_better)
+            if planned is not None and actual is not None
+            else None
+        )
+        chosen = _flag(data.achieved[line.code]) if line.code in data.achieved else line.achieved
+        if chosen is None:
+            chosen = computed
+        reason = str(data.reasons.get(line.code, line.override_reason) or "").strip()[:4000]
+        if computed is not None and chosen is not None and chosen != computed and not reason:
+            key = f"reason_{line.code}"
+            errors.append(
+                FieldError(
+                    key,
+                    str(
+                        MSG_OVERRIDE_REASON
+                        % {"field": line.name, "computed": YES if computed else NO}
+                    ),
+                    "reason_required",
+                )
+            )
+        if chosen == computed:
+            reason = ""
+        if require_complete and (actual is None or chosen is None):
+            errors.append(
+                FieldError(f"actual_{line.code}", str(MSG_ACHIEVED_INCOMPLETE), "incomplete")
+            )
+        decided[line.code] = (chosen, reason)
+    _errors_raise(errors, MSG_ACHIEVED_INCOMPLETE)
+    for line in lines:
+        line.actual = values[line.code][1]
+        line.achieved, line.override_reason = decided[line.code]
+        line.percent = (
+            kpi_rules.percent_achieved(line.planned, line.actual, line.higher_is_better)
+            if line.planned is not None and line.actual is not None
+            else None
+        )
+        line.score = None if line.achieved is None else Decimal(int(line.achieved))
+        if line.code in data.comments:
+            line.comment = str(data.comments[line.code])[:4000]
+    count = kpi_rules.count_achieved([line.achieved for line in lines])
+    return None if count is None else Decimal(count)
+
+
 TASK_FIELDS = ["state", "revision", "updated_at", "score", "submitted_at", "submitted_by", "late",
-               "overdue"]  # fmt: skip
+               "overdue", "actuals_sent_at"]  # fmt: skip
+LINE_SAVE_FIELDS = [
+    "score",
+    "comment",
+    "planned",
+    "actual",
+    "percent",
+    "achieved",
+    "override_reason",
+]
+
+
+def _score_rows(version_ids: set[int]) -> dict[int, list[kpi_rules.ScoreRow]]:
+    from bagalau.methodology.models import KpiScoreRow
+
+    rows: dict[int, list[kpi_rules.ScoreRow]] = defaultdict(list)
+    for r in KpiScoreRow.objects.filter(version_id__in=version_ids):
+        rows[r.version_id].append(
+            kpi_rules.ScoreRow(r.percent_from, r.percent_to, r.score_min, r.score_max)
+        )
+    return rows
 
 
 @transaction.atomic
@@ -669,15 +887,18 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
     The set-based form of `task_transition` for SHEET_ACTIONS (the bulk page, and one
     sheet through `task_transition`): all rows locked in one query (`access.access_tasks`),
     each checked by the same rules in the same order (404 without a role, the role 403
-    before the state 409, the revision 400/409, no lines, the scores), then the lines and
-    tasks written with one bulk update each, the results formed by `results.form`, the
-    audit rows chained in one insert. Returns, per task id, the saved task or the error of
-    that row; rows with an error are left untouched.
+    before the state 409 — by the transition table of the sheet's kind, the revision
+    400/409, no lines, the values and scores), then the lines and tasks written with one bulk
+    update each, the results formed by `results.form`, the audit rows chained in one insert.
+    Returns, per task id, the saved task or the error of that row; rows with an error are
+    left untouched.
     """
     found = access.access_tasks(actor, {item.task_id for item in items})
     all_lines: dict[int, list[SheetLine]] = defaultdict(list)
     for line in SheetLine.objects.filter(task_id__in=list(found)).order_by("task_id", "order"):
         all_lines[line.task_id].append(line)
+    kpi_versions = {t.version_id for t, _r in found.values() if t.kind == "kpi_quarterly"}
+    score_rows = _score_rows(kpi_versions) if kpi_versions else {}
     today = _today()
     now = timezone.now()
     outcome: dict[int, Task | DomainError] = {}
@@ -694,32 +915,59 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
             if item.action not in SHEET_ACTIONS:
                 raise DomainError(MSG_UNKNOWN_ACTION, code="unknown_action", field="action")
             transition = check_transition(
-                item.action, task.state, roles, state_label=str(task.get_state_display())
-            )
+                item.action, task.state, roles, state_label=str(task.get_state_display()),
+                machine=machine_for(task.kind),
+            )  # fmt: skip
             check_revision(item.revision, task.revision, required=transition.needs_revision)
             lines = all_lines.get(task.pk, [])
             if not lines:
                 raise DomainError(MSG_NO_LINES, code="no_lines", field="lines")
-            score = _parse_lines(task, lines, item.sheet, require_complete=item.action == "submit")
+            if item.action in ACTUALS_ACTIONS:
+                _parse_actuals(lines, item.sheet, require_complete=item.action == "send_actuals")
+                score = task.score
+            else:
+                score = _parse_lines(
+                    task, lines, item.sheet, require_complete=item.action == "submit",
+                    score_rows=score_rows.get(task.version_id),
+                )  # fmt: skip
         except DomainError as exc:
             outcome[item.task_id] = exc
             continue
-        data: dict[str, Any] = {"from": task.state, "to": transition.target}
+        target = next_state(transition, task.state)
+        data: dict[str, Any] = {"from": task.state, "to": target}
         task.score = score
+        if item.action == "send_actuals":
+            task.actuals_sent_at = now
+            data["late"] = task.actuals_due is not None and today > task.actuals_due
         if item.action == "submit" and score is not None:  # every line was required
             task.submitted_at, task.submitted_by = now, actor
-            task.late = task.due_date is not None and today > task.due_date
+            due = (
+                task.correction_due
+                if task.state == TaskState.RETURNED and task.correction_due
+                else task.due_date
+            )
+            task.late = due is not None and today > due
             task.overdue = False
-            scored[task.body_id].append(_scored(task, score, today))
+            if task.kind != "kpi_annual":  # the 2018 sheet's result forms once agreed (001 p19)
+                scored[task.body_id].append(_scored(task, score, today))
             data["late"] = task.late  # no score in the audit trail (002 p21): see ResultChange
-        task.state = transition.target
+        task.state = target
         task.revision += 1
         task.updated_at = now
         lines_to_save.extend(lines)
         audits.append((actor, f"task.{item.action}", task, task.body, data))
         outcome[task.pk] = task
+        if item.action == "send_actuals":
+            task_id = task.pk
+            transaction.on_commit(lambda task_id=task_id: notices.actuals_sent(task_id))  # type: ignore[misc]
+        elif item.action == "submit" and task.kind == "kpi_annual":
+            task_id = task.pk
+            transaction.on_commit(lambda task_id=task_id: notices.sheet_to_agree(task_id))  # type: ignore[misc]
     if lines_to_save:
-        SheetLine.objects.bulk_update(lines_to_save, ["score", "comment"], batch_size=1000)
+        # Only the columns a kind writes: fewer columns, fewer batches on SQLite's variable limit.
+        kpi = any(line.kpi_id is not None for line in lines_to_save)
+        fields = LINE_SAVE_FIELDS if kpi else ["score", "comment"]
+        SheetLine.objects.bulk_update(lines_to_save, fields, batch_size=1000)
         saved = [t for t in outcome.values() if isinstance(t, Task)]
         Task.objects.bulk_update(saved, TASK_FIELDS, batch_size=500)
     for body_id, body_items in scored.items():
@@ -760,11 +1008,14 @@ def task_transition(
         return done
     task, roles = access.access_task(actor, task_id, for_update=True)
     transition = check_transition(
-        action, task.state, roles, reason=reason, state_label=str(task.get_state_display())
-    )
+        action, task.state, roles, reason=reason, state_label=str(task.get_state_display()),
+        machine=machine_for(task.kind),
+    )  # fmt: skip
     check_revision(revision, task.revision, required=transition.needs_revision)
-    data: dict[str, Any] = {"from": task.state, "to": transition.target}
+    target = next_state(transition, task.state)
+    data: dict[str, Any] = {"from": task.state, "to": target}
     updates = ["state", "revision", "updated_at"]
+    today = _today()
     if action == "acknowledge":
         Result.objects.filter(task=task).update(acknowledged_at=timezone.now())
     elif action == "record_refusal":
@@ -773,12 +1024,49 @@ def task_transition(
         data["act"] = act_data
     elif action in ("return", "reopen"):
         data["reason"] = reason
-        transaction.on_commit(lambda: notices.sheet_returned(task.pk, reason))
-    task.state = transition.target
+        if task.kind == "kpi_annual" and action == "return":
+            # 001 p22-23: returned by the superior; the corrected sheet is due within the
+            # version's working days (deadline `sheet_correction`).
+            task.correction_due = _version_due(task, "sheet_correction", today)
+            updates.append("correction_due")
+            data["due"] = task.correction_due.isoformat() if task.correction_due else None
+        task_pk, text = task.pk, reason
+        transaction.on_commit(lambda: notices.sheet_returned(task_pk, text))
+    elif action == "agree":
+        # 001 p19-21: the superior (or the first head) signs; the result forms, provisional
+        # until the commission decides (001 p37-39); HR passes the sheet on within the
+        # version's working days (001 p24: deadline `to_commission`).
+        task.agreed_at = timezone.now()
+        task.commission_due = _version_due(task, "to_commission", today)
+        updates += ["agreed_at", "commission_due"]
+        if task.score is not None:
+            results.form(
+                actor=actor, body_id=task.body_id, announce=False,
+                items=[_provisional(_scored(task, task.score, today))],
+            )  # fmt: skip
+    elif action == "to_commission":
+        data["late"] = task.commission_due is not None and today > task.commission_due
+    task.state = target
     task.revision += 1
     task.save(update_fields=updates)
     audit(actor=actor, action=f"task.{action}", obj=task, body=task.body, data=data)
     return task
+
+
+def _provisional(item: results.Scored) -> results.Scored:
+    return dataclasses.replace(item, provisional=True)
+
+
+def _version_due(task: Task, code: str, day: date) -> date | None:
+    """`day` plus the version's working days of deadline `code`, on the body's calendar."""
+    row = task.version.deadlines.filter(code=code).values_list("rule", "amount").first()
+    if row is None:
+        return None
+    calendar = workday_services.calendar_for(task.body_id, day, day + timedelta(days=60))
+    return deadline_rules.due_date(
+        row[0], row[1], period_end=day, event=day,
+        add_working_days=lambda d, n: workday_rules.add_working_days(d, n, calendar),
+    )  # fmt: skip
 
 
 def _refusal_act(act: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,18 @@ class EvaluatorRule(models.TextChoices):
     SUPERIOR = "superior", _("the superior (the direct supervisor's own supervisor)")
 
 
+class PlanReview(models.TextChoices):
+    """Who approves a work plan (001 p10-11; 002 p23)."""
+
+    SUPERIOR = "superior", _(
+        "the superior approves (the first head where he drafts it; the authorized person the "
+        "first head's own plan)"
+    )
+    AGREEMENT = "agreement", _(
+        "the strategic planning unit (where the body has one) and HR agree, and the plan is set"
+    )
+
+
 class Category(models.Model):
     """A position category of the national list (003 App 4; methodology.md §5)."""
 
@@ -199,6 +211,21 @@ class MethodologyVersion(models.Model):
     )
     strategic_planning_agrees_plans = models.BooleanField(
         _("strategic planning unit agrees work plans"), default=False
+    )
+    plan_review = models.CharField(
+        _("work plan approval"),
+        max_length=16,
+        choices=PlanReview.choices,
+        default=PlanReview.SUPERIOR,
+        help_text=_("001 p10-11 (2018 model); 002 p23 (2023 model)."),
+    )
+    kpi_table_confirmed = models.BooleanField(
+        _("HR confirmed the table of allowed KPI scores"),
+        default=False,
+        help_text=_(
+            "The national figures of 002 Appendix 3 are not in the texts of the law: the "
+            "shipped table is a default to be confirmed by HR."
+        ),
     )
     min_months_in_position = models.PositiveSmallIntegerField(
         _("months in position before evaluation"), default=3

@@ -199,6 +199,11 @@ def _fill_version(version: MethodologyVersion, spec: dict[str, Any]) -> None:
     Competency360.objects.bulk_create(
         Competency360(version=version, **c) for c in spec["competencies_360"]
     )
+    version.kpi_score_rows.all().delete()
+    KpiScoreRow.objects.bulk_create(
+        KpiScoreRow(version=version, **{k: Decimal(v) for k, v in row.items()})
+        for row in spec.get("kpi_score_rows", [])
+    )
 
 
 # The general parameters of a version as the national data gives them (models.json).
@@ -217,6 +222,8 @@ VERSION_FIELDS = (
     "evaluator_rule",
     "probation_excludes",
     "months_from_return",
+    "plan_review",
+    "kpi_table_confirmed",
 )
 # What HR edits on the version's general form (everything the engine reads, and the names).
 EDITABLE_FIELDS = (
@@ -225,6 +232,7 @@ EDITABLE_FIELDS = (
     "working_body_name_ru", "strategic_planning_agrees_plans", "min_months_in_position",
     "probation_excludes", "months_from_return", "evaluator_rule", "acting_evaluator",
     "chief_of_staff_option", "final_grade_automatic", "respondents_min", "respondents_max",
+    "plan_review", "kpi_table_confirmed",
 )  # fmt: skip
 # What a new version copies from the one it is drafted from (besides its rows).
 COPIED_FIELDS = (

@@ -14,19 +14,34 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from .workflow import ACQUAINTED, EVALUATED, EVALUATOR, HR, SUBMITTED
+from .workflow import (
+    ACQUAINTED,
+    AGREED,
+    EVALUATED,
+    EVALUATOR,
+    FOR_COMMISSION,
+    HR,
+    PLANNING,
+    REVIEWER,
+    SUBMITTED,
+)
 
-__all__ = ["EVALUATED", "EVALUATOR", "HR", "HR_HEAD", "PANEL", "may_read_result", "may_read_sheet"]
+__all__ = [
+    "EVALUATED", "EVALUATOR", "HR", "HR_HEAD", "PANEL", "PLANNING", "REVIEWER",
+    "may_read_actuals", "may_read_result", "may_read_sheet",
+]  # fmt: skip
 
 # HR (an HR officer or the head of HR) runs the process; only the head knows results.
 HR_HEAD = "hr_head"  # the head of HR: knows the results (002 p21)
 PANEL = "panel"  # a calibration participant or commission member, for a case on their agenda
 
-# Those who know a person's result whatever its state (002 p21).
-CONTENT_ROLES = frozenset({EVALUATOR, HR_HEAD, PANEL})
+# Those who know a person's result whatever its state (002 p21). Under the 2018 model the
+# superior who agrees the KPI sheet (001 p19-21) signs it, so reads it: REVIEWER is given
+# only on such a sheet.
+CONTENT_ROLES = frozenset({EVALUATOR, HR_HEAD, PANEL, REVIEWER})
 # States in which the evaluated person reads their sheet: once it is submitted, not the
 # evaluator's draft (issue 11 item 1).
-SHOWN_TO_EVALUATED = frozenset({SUBMITTED, ACQUAINTED})
+SHOWN_TO_EVALUATED = frozenset({SUBMITTED, ACQUAINTED, AGREED, FOR_COMMISSION})
 
 
 def may_read_sheet(roles: Collection[str], state: str) -> bool:
@@ -34,6 +49,12 @@ def may_read_sheet(roles: Collection[str], state: str) -> bool:
     if CONTENT_ROLES & set(roles):
         return True
     return EVALUATED in roles and state in SHOWN_TO_EVALUATED
+
+
+def may_read_actuals(roles: Collection[str]) -> bool:
+    """A KPI sheet's planned and actual values: HR and strategic planning pre-compute them
+    (002 p23), so they read them — never the scores, the count achieved or the band."""
+    return bool({HR, PLANNING} & set(roles)) or bool(CONTENT_ROLES & set(roles))
 
 
 def may_read_result(roles: Collection[str]) -> bool:

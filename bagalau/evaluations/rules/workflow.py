@@ -27,7 +27,13 @@ from bagalau.core.errors import Conflict, DomainError, PermissionDenied
 PENDING, DRAFT, SUBMITTED, RETURNED, ACQUAINTED, EXCLUDED = (
     "pending", "draft", "submitted", "returned", "acquainted", "excluded",
 )  # fmt: skip
+ACTUALS_DUE, AGREED, FOR_COMMISSION = "actuals_due", "agreed", "for_commission"
 EVALUATOR, EVALUATED, HR = "evaluator", "evaluated", "hr"
+# The superior who agrees a 2018 KPI sheet (001 p19-21) and the strategic planning officer
+# who, with HR, pre-computes the actual values of the 2023 KPIs (002 p23).
+REVIEWER, PLANNING = "reviewer", "strategic_planning"
+# A transition that keeps the record in its state (an edit through the runner).
+SAME = "="
 
 MSG_STATE = _("This sheet is “%(state)s”: it cannot be changed that way now.")
 MSG_ROLE = _("You cannot do this on this sheet.")
@@ -68,6 +74,40 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def next_state(transition: Transition, state: str) -> str:
+    """The state after the transition (SAME keeps the current one)."""
+    return state if transition.target == SAME else transition.target
+
+
+# The quarterly KPI sheet of a head (002 p23, p27-28): HR, with the strategic planning unit,
+# enters the actual values and sends them to the evaluator; then as a sheet. HR may correct
+# the values until the evaluator submits.
+KPI_QUARTERLY_TRANSITIONS: dict[str, Transition] = {
+    "save_actuals": Transition(
+        frozenset({ACTUALS_DUE, PENDING, DRAFT, RETURNED}), SAME, frozenset({HR, PLANNING})
+    ),
+    "send_actuals": Transition(frozenset({ACTUALS_DUE}), PENDING, frozenset({HR, PLANNING})),
+    **TRANSITIONS,
+}
+# The annual KPI sheet of the 2018 model (001 p17-24): the evaluator (the direct supervisor)
+# fills it, the superior agrees or returns it for correction when the evidence is
+# insufficient or unreliable (001 p22, corrected within 2 working days: p23), HR passes it to
+# the commission (001 p24). The commission's decision and acquaintance come with the
+# commission (001 p36-41).
+KPI_ANNUAL_TRANSITIONS: dict[str, Transition] = {
+    "save_draft": TRANSITIONS["save_draft"],
+    "submit": TRANSITIONS["submit"],
+    "agree": Transition(frozenset({SUBMITTED}), AGREED, frozenset({REVIEWER})),
+    "return": Transition(
+        frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER}), needs_reason=True
+    ),
+    "to_commission": Transition(frozenset({AGREED}), FOR_COMMISSION, frozenset({HR})),
+    "reopen": Transition(frozenset({SUBMITTED, AGREED}), DRAFT, frozenset({HR}), needs_reason=True),
+}
+# The first state of a new sheet of a kind (default PENDING).
+INITIAL_STATE = {"kpi_quarterly": ACTUALS_DUE}
+
+
 @dataclass(frozen=True)
 class Machine:
     """One record type's transition table and the messages its refusals use.
@@ -83,6 +123,18 @@ class Machine:
 
 
 SHEET = Machine("task", TRANSITIONS, MSG_STATE, MSG_ROLE)
+KPI_QUARTERLY_SHEET = Machine("task", KPI_QUARTERLY_TRANSITIONS, MSG_STATE, MSG_ROLE)
+KPI_ANNUAL_SHEET = Machine("task", KPI_ANNUAL_TRANSITIONS, MSG_STATE, MSG_ROLE)
+MACHINE_OF_KIND = {"kpi_quarterly": KPI_QUARTERLY_SHEET, "kpi_annual": KPI_ANNUAL_SHEET}
+
+
+def machine_for(kind: str) -> Machine:
+    """The transition table of a sheet of this evaluation kind."""
+    return MACHINE_OF_KIND.get(kind, SHEET)
+
+
+def initial_state(kind: str) -> str:
+    return INITIAL_STATE.get(kind, PENDING)
 
 
 def check_transition(

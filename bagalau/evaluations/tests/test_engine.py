@@ -240,13 +240,17 @@ def test_hr_reassigns_the_evaluator_with_a_reason(body2023):
 
 @time_machine.travel("2026-04-06 10:00 +05:00")
 def test_a_kpi_sheet_without_lines_cannot_be_submitted(body2023):
-    # Heads' KPI sheets get their lines from the approved work plan (a later issue): until
-    # then a submission is refused, never recorded without a score.
+    # Heads' KPI sheets get their lines from the approved work plan: without one the sheet
+    # waits for HR's actual values (002 p23), and HR cannot send the values of nothing.
     w = body2023
     schedule = approve_q1(w)
     kpi = task_of(schedule, w.head_a, "kpi_quarterly")
+    assert kpi.state == TaskState.ACTUALS_DUE
     with pytest.raises(DomainError) as err:
         transition(actor=w.users["firsthead"], task_id=kpi.pk, action="submit")
+    assert err.value.code == "invalid_state"
+    with pytest.raises(DomainError) as err:
+        transition(actor=w.users["hrofficer"], task_id=kpi.pk, action="send_actuals")
     assert err.value.code == "no_lines"
     kpi.refresh_from_db()
-    assert kpi.state == TaskState.PENDING and not Result.objects.filter(task=kpi).exists()
+    assert kpi.state == TaskState.ACTUALS_DUE and not Result.objects.filter(task=kpi).exists()
