@@ -1084,14 +1084,27 @@ def _refusal_act(act: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def year_results_form(*, actor: Any, body_id: int, year: int, kind: str = "differentiation") -> int:
+def year_results_form(*, actor: Any, body_id: int, year: int, kind: str | None = None) -> int:
     """The year result: the mean of the evaluated quarters (002 p5; 2025 model §4a).
 
     Creates or refreshes year results that nobody has acquainted yet; quarters without a
-    result are left out and listed in `quarters`. Returns how many were formed or changed.
+    result are left out and listed in `quarters`. Without `kind`, every quarterly kind with
+    results that year (differentiation, heads' quarterly KPIs). Returns how many were formed
+    or changed.
     """
     if actor is not None:
         _require_hr(actor, body_id)
+    if kind is None:
+        kinds = sorted(
+            set(
+                Result.objects.filter(body_id=body_id, year=year, quarter__gt=0).values_list(
+                    "kind", flat=True
+                )
+            )
+        )
+        return sum(
+            year_results_form(actor=actor, body_id=body_id, year=year, kind=k) for k in kinds
+        )
     quarters: dict[int, dict[int, Decimal]] = defaultdict(dict)
     versions: dict[int, int] = {}
     for servant_id, quarter, score, version_id in Result.objects.filter(

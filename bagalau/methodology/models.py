@@ -31,12 +31,16 @@ class EvaluatorRule(models.TextChoices):
 class PlanReview(models.TextChoices):
     """Who approves a work plan (001 p10-11; 002 p23)."""
 
-    SUPERIOR = "superior", _(
-        "the superior approves (the first head where he drafts it; the authorized person the "
-        "first head's own plan)"
+    SUPERIOR = (
+        "superior",
+        _(
+            "the superior approves (the first head where he drafts it; the authorized person the "
+            "first head's own plan)"
+        ),
     )
-    AGREEMENT = "agreement", _(
-        "the strategic planning unit (where the body has one) and HR agree, and the plan is set"
+    AGREEMENT = (
+        "agreement",
+        _("the strategic planning unit (where the body has one) and HR agree, and the plan is set"),
     )
 
 

@@ -1,4 +1,5 @@
 """Work plan screens (filled in below)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
