@@ -219,6 +219,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# KPI evidence files (issue 14 item 5): outside the web root, served only through the
+# access-checked view; the type is checked by content, the size bounded.
+EVIDENCE_ROOT = Path(os.environ.get("BAGALAU_EVIDENCE_DIR", VAR_DIR / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("BAGALAU_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_PER_LINE = 10
 MEDIA_URL = "media/"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

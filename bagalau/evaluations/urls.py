@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "evaluations"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("sheets/<int:task_id>/reassign/", views.reassign, name="reassign"),
     path("sheets/<int:task_id>/remind/", views.remind, name="remind"),
     path("sheets/<int:task_id>/evaluators/", views.evaluator_search, name="evaluator_search"),
+    path("sheets/<int:task_id>/evidence/", evidence_views.attach, name="evidence_attach"),
+    path("evidence/<int:evidence_id>/", evidence_views.download, name="evidence"),
+    path("evidence/<int:evidence_id>/remove/", evidence_views.remove, name="evidence_remove"),
     path("results/", views.my_results, name="my_results"),
     path("results/<int:result_id>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]
