@@ -16,10 +16,13 @@ fourth quarter is in — the last ended quarter is in progress (some sheets subm
 drafts, some not started and overdue once its due date has passed), and HR has drafted the
 current quarter's schedule for the authorized person (002 p11).
 
-The 2018-model body (annual, 001): the previous year's schedule is approved and its sheets
-are with the evaluators; this year's schedule is drafted for approval (001 p29). The 2018
-sheets (the work plan's KPIs, the competency sheet) and the commission are not built yet,
-so its sheets stay open: the demo does not invent their content.
+The 2018-model body (annual, 001): the previous year's schedule is approved; its KPI sheets
+are filled from the approved work plans, agreed by the superior (one returned and
+corrected late) and partly passed to the commission; this year's schedule is drafted for
+approval (001 p29). The competency sheet and the commission are not built yet, so those
+sheets stay open: the demo does not invent their content.
+
+The work plans of both bodies and the 2023 heads' KPI sheets: `plans_story`.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from bagalau.core.errors import DomainError
 from bagalau.core.models import User
 from bagalau.evaluations import services as evaluations
 from bagalau.evaluations.models import (
+    DONE_TASK_STATES,
     OPEN_TASK_STATES,
     Result,
     Schedule,
@@ -61,6 +65,8 @@ from bagalau.org import services as org
 from bagalau.org.models import AbsenceKind, EndReason, Position, Servant, StateBody
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
+
+from . import plans_story
 
 if TYPE_CHECKING:
     from bagalau.demo.build import DemoBuilder
@@ -422,8 +428,7 @@ def _closed_quarter(tl: Timeline, b: Body, qd: Quarter2023, *, index: int, count
                 partial(acknowledge, schedule, b, code),
             )
 
-    # The first head and the authorized person, who have no sheet they can fill yet (the
-    # heads' KPI sheets wait for the work plans), read their notices once the quarter is done.
+    # The first head and the authorized person read their notices once the quarter is done.
     for who in ("firsthead", "authorized"):
         tl.add(moment(qd.due + timedelta(days=5), 17), "inbox read", _read(b.users[who]))
 
@@ -701,6 +706,9 @@ def replay(
     b2018 = Body.load(body_2018, story)
     _story_2023(tl, builder, b2023)
     _story_2018(tl, b2018)
+    # The work plans and KPI sheets of both bodies (issue 14).
+    plans_story.story_2023(tl, b2023, [*story.closed, story.last], story.last)
+    plans_story.story_2018(tl, b2018)
     # The demo's addresses are fictitious (@demo.bagalau.kz): its mail stays in memory.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         tl.run()
@@ -719,7 +727,7 @@ def summary(story: Story, *bodies: StateBody) -> list[str]:
             Schedule.objects.filter(body=body)
             .annotate(
                 n=Count("tasks", filter=~Q(tasks__state=TaskState.EXCLUDED)),
-                done=Count("tasks", filter=Q(tasks__state__in=("submitted", "acquainted"))),
+                done=Count("tasks", filter=Q(tasks__state__in=DONE_TASK_STATES)),
                 drafts=Count("tasks", filter=Q(tasks__state="draft")),
                 overdue=Count(
                     "tasks",

@@ -98,6 +98,10 @@ class TaskState(models.TextChoices):
 # States in which a sheet still waits for its evaluator (or, for a quarterly KPI sheet, for
 # HR's actual values first).
 OPEN_TASK_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED, TaskState.ACTUALS_DUE)
+# States in which the evaluator's part is done (submitted; agreed; passed to the commission).
+DONE_TASK_STATES = (
+    TaskState.SUBMITTED, TaskState.ACQUAINTED, TaskState.AGREED, TaskState.FOR_COMMISSION,
+)  # fmt: skip
 
 
 class EvaluatorSource(models.TextChoices):

@@ -22,8 +22,8 @@ from bagalau.org.selectors import current_appointments_prefetch, servants_matchi
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
+from .models import DONE_TASK_STATES, Result, Schedule, Task, TaskState
 from .models import OPEN_TASK_STATES as OPEN_STATES
-from .models import Result, Schedule, Task, TaskState
 from .rules import eligibility as rule
 from .rules import scoring
 from .rules.confidentiality import EVALUATED, may_read_sheet
@@ -490,15 +490,17 @@ def dashboard(user: Any) -> dict[str, Any]:
         }
         for row in rows
     ]
+    # A provisional result (2018 model) is acquainted once the commission decides (001 p40).
     unacknowledged = Result.objects.filter(
-        servant__user=user, acknowledged_at__isnull=True, refused_at__isnull=True
-    ).count()
+        servant__user=user, acknowledged_at__isnull=True, refused_at__isnull=True,
+        provisional=False,
+    ).count()  # fmt: skip
     hr_schedules = list(
         Schedule.objects.filter(body_id__in=hr_bodies)
         .select_related("body")
         .annotate(
             n=Count("tasks"),
-            done=Count("tasks", filter=Q(tasks__state__in=("submitted", "acquainted"))),
+            done=Count("tasks", filter=Q(tasks__state__in=DONE_TASK_STATES)),
             overdue=Count(
                 "tasks",
                 filter=Q(tasks__state__in=OPEN_STATES, tasks__due_date__lt=timezone.localdate()),

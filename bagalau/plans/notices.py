@@ -102,7 +102,7 @@ def plan_changed(plan_id: int, action: str, reason: str = "", quarter: int = 0) 
             context=context,
             url=reverse("plans:plan", args=[plan.pk]),
             body=plan.body,
-            dedupe_key=f"plan:{plan.pk}:{plan.revision}:{action}",
+            dedupe_key=f"plan:{plan.pk}:{plan.revision}:{action}:{user.pk}",
             object_type="plans.workplan",
             object_id=str(plan.pk),
         )
