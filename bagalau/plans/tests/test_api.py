@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -16,6 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bagalau.demo.management.commands.generate import synthetic_iins
+from bagalau.evaluations import services as evaluations
+from bagalau.evaluations.models import Task
 from bagalau.org.models import Servant
 from bagalau.plans.models import PlanKpi, PlanRevision, PlanState, WorkPlan
 from bagalau.plans.tests.test_plan_scenarios import SMART, kpis
@@ -465,3 +468,129 @@ def test_opening_in_another_body_is_a_404(body2018):
     response = send(w.client("otherhr"), "post", f"{PLANS}/open", {"body": w.body.pk, "year": 2026})
     assert response.status_code == 404
     assert not WorkPlan.objects.exists()
+
+
+# --- KPI sheets through /api/v1/evaluations --------------------------------------------------------
+
+TASKS = "/api/v1/evaluations/tasks"
+
+
+def approve_via_api(w, servant, drafter: str, approver: str, n: int = 5) -> WorkPlan:
+    plan = WorkPlan.objects.get(servant=servant, year=2026)
+    items = kpi_json(n)
+    items[-1] = {**items[-1], "higher_is_better": False}
+    with at("2026-01-12 10:00"):
+        assert save(w, drafter, plan.pk, items).status_code == 200
+        assert act(w, drafter, plan.pk, "submit").status_code == 200
+        response = act(w, approver, plan.pk, "approve", checklist=SMART)
+    assert response.status_code == 200, response.content
+    return plan
+
+
+def task_act(w, who: str, task_id: int, action: str, **data):
+    revision = Task.objects.values_list("revision", flat=True).get(pk=task_id)
+    return send(
+        w.client(who), "post", f"{TASKS}/{task_id}/{action}", {"revision": revision, **data}
+    )
+
+
+def test_the_2018_year_end_kpi_sheet_through_the_api(body2018):
+    w = body2018
+    open_via_api(w)
+    approve_via_api(w, w.servant, "heada", "firsthead")
+    with at("2026-12-10 10:00"):
+        schedule = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=0
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
+    task = Task.objects.get(schedule=schedule, servant=w.servant, kind="kpi_annual")
+    url = f"{TASKS}/{task.pk}"
+    # 002 p23: HR reads the planned and actual values, never a score (002 p21).
+    hr_view = w.client("hrofficer").get(url).json()
+    assert hr_view["readable"] is False and hr_view["actuals_readable"] is True
+    assert [(line["code"], line["planned"], line["unit"]) for line in hr_view["lines"]] == [
+        (f"kpi{i}", "100.0000", "%") for i in range(1, 6)
+    ]
+    actuals = {"kpi1": "100", "kpi2": 120, "kpi3": "100", "kpi4": "99", "kpi5": "80"}
+    with at("2026-12-21 10:00"):
+        # 001 p18: marking KPI 4 achieved against its values needs a reason.
+        refused = send(w.client("heada"), "post", f"{url}/submit",
+                       {"revision": task.revision, "actuals": actuals, "achieved": {"kpi4": True}})  # fmt: skip
+        assert refused.status_code == 400 and refused.json()["field"] == "reason_kpi4"
+        bad = send(w.client("heada"), "put", f"{url}/sheet",
+                   {"revision": task.revision, "actuals": {"kpi1": "1e999"}})  # fmt: skip
+        assert bad.status_code == 400 and bad.json()["field"] == "actual_kpi1"
+        wrong = send(w.client("heada"), "put", f"{url}/sheet",
+                     {"revision": task.revision, "achieved": {"kpi1": "perhaps"}})  # fmt: skip
+        assert wrong.status_code == 400 and wrong.json()["field"] == "achieved.kpi1"
+        done = send(w.client("heada"), "post", f"{url}/submit",
+                    {"revision": task.revision, "actuals": actuals, "achieved": {"kpi4": True},
+                     "reasons": {"kpi4": "Хат № 45: мерзімінде орындалды"}})  # fmt: skip
+    assert done.status_code == 200, done.content
+    sheet = done.json()
+    assert sheet["state"] == "submitted" and Decimal(sheet["score"]) == 5
+    line4 = sheet["lines"][3]
+    assert Decimal(line4["actual"]) == 99
+    assert Decimal(line4["percent"]) == 99 and line4["achieved"] is True
+    assert line4["override_reason"].startswith("Хат № 45")
+    # HR: the values and percent, not the score, the achieved marks or their reasons.
+    hr_view = w.client("hrofficer").get(url).json()
+    assert hr_view["score"] is None and hr_view["readable"] is False
+    assert (
+        Decimal(hr_view["lines"][3]["actual"]) == 99
+        and Decimal(hr_view["lines"][3]["percent"]) == 99
+    )
+    assert all(line["score"] is None and line["achieved"] is None for line in hr_view["lines"])
+    assert all(line["override_reason"] == "" and line["comment"] == "" for line in hr_view["lines"])
+    # A colleague has no sheet to see.
+    assert w.client("colleague").get(url).status_code == 404
+    with at("2026-12-22 10:00"):
+        # 001 p19-21: the superior agrees; values belong to save_actuals and send_actuals only.
+        extra = task_act(w, "firsthead", task.pk, "agree", actuals={"kpi1": "5"})
+        assert extra.status_code == 400 and extra.json()["field"] == "actuals"
+        assert task_act(w, "hrofficer", task.pk, "agree").status_code == 403
+        agreed = task_act(w, "firsthead", task.pk, "agree")
+        assert agreed.status_code == 200 and agreed.json()["state"] == "agreed"
+        # 001 p24: HR passes it to the commission.
+        passed = task_act(w, "hrofficer", task.pk, "to_commission")
+    assert passed.status_code == 200 and passed.json()["state"] == "for_commission"
+    assert passed.json()["lines"][0]["achieved"] is None  # HR's answer: no content
+
+
+def test_a_2023_quarter_gets_hr_values_through_the_api(body2023):
+    w = body2023
+    open_via_api(w)
+    # 002 p23: the first head sets head A's KPIs, HR agrees as the last step.
+    approve_via_api(w, w.head_a, "firsthead", "hrofficer", n=3)
+    with at("2026-04-01 10:00"):
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    task = Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+    with at("2026-04-02 10:00"):
+        bad = task_act(w, "hrofficer", task.pk, "save_actuals", planned={"kpi1": True})
+        assert bad.status_code == 400 and bad.json()["field"] == "planned_kpi1"
+        saved = task_act(w, "hrofficer", task.pk, "save_actuals",
+                         planned={"kpi1": "25"}, actuals={"kpi1": "25", "kpi2": 95})  # fmt: skip
+        assert saved.status_code == 200, saved.content
+        assert saved.json()["state"] == "actuals_due"
+        assert Decimal(saved.json()["lines"][0]["percent"]) == 100
+        incomplete = task_act(w, "hrofficer", task.pk, "send_actuals")
+        assert incomplete.status_code == 400 and incomplete.json()["field"] == "actual_kpi3"
+        # The evaluated head knows the sheet exists but does not enter its values.
+        assert (
+            task_act(w, "heada", task.pk, "send_actuals", actuals={"kpi3": "60"}).status_code == 403
+        )
+        sent = task_act(w, "hrofficer", task.pk, "send_actuals", actuals={"kpi3": "60"})
+    assert sent.status_code == 200 and sent.json()["state"] == "pending"
+    # KPI 3 is "lower is better": 60 against a ceiling of 100.
+    assert [Decimal(line["percent"]) for line in sent.json()["lines"]] == [
+        100,
+        95,
+        Decimal("166.67"),
+    ]
+    # The evaluator reads the values and scores them; the evaluated head waits (002 p21).
+    mine = w.client("firsthead").get(f"{TASKS}/{task.pk}").json()
+    assert mine["readable"] is True and Decimal(mine["lines"][2]["actual"]) == 60
+    assert w.client("heada").get(f"{TASKS}/{task.pk}").json()["lines"] == []
