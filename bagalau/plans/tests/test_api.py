@@ -594,3 +594,41 @@ def test_a_2023_quarter_gets_hr_values_through_the_api(body2023):
     mine = w.client("firsthead").get(f"{TASKS}/{task.pk}").json()
     assert mine["readable"] is True and Decimal(mine["lines"][2]["actual"]) == 60
     assert w.client("heada").get(f"{TASKS}/{task.pk}").json()["lines"] == []
+
+
+def test_the_plan_takes_the_same_queries_whatever_its_history(body2018):
+    w = body2018
+    open_via_api(w)
+    plan = servant_plan(w)
+    client = w.client("firsthead")
+    counts = []
+    with at("2026-01-12 10:00"):
+        save(w, "heada", plan.pk, kpi_json(5))
+        act(w, "heada", plan.pk, "submit")
+        client.get(f"{PLANS}/{plan.pk}")
+        for reason in ("Бірінші", "Екінші"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"{PLANS}/{plan.pk}").status_code == 200
+            counts.append(len(queries))
+            act(w, "firsthead", plan.pk, "return", reason=reason)
+            changed = kpi_json(5)
+            changed[0] = {**changed[0], "name": reason}
+            save(w, "heada", plan.pk, changed)
+            act(w, "heada", plan.pk, "submit")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"{PLANS}/{plan.pk}").json()
+    counts.append(len(queries))
+    assert len(body["revisions"]) == 3 and len(body["reviews"]) == 2
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_routes_are_tagged_work_plans():
+    from bagalau.api.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    routes = {p: ops for p, ops in paths.items() if p.startswith(PLANS)}
+    assert set(routes) == {
+        PLANS, f"{PLANS}/open", f"{PLANS}/{{plan_id}}", f"{PLANS}/{{plan_id}}/kpis",
+        f"{PLANS}/{{plan_id}}/transitions", f"{PLANS}/{{plan_id}}/monitoring",
+    }  # fmt: skip
+    assert all(op["tags"] == ["work-plans"] for ops in routes.values() for op in ops.values())
