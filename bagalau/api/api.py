@@ -55,7 +55,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         loc = list(item.get("loc", ()))
         if len(loc) > 2 and loc[0] == "body":
             del loc[1]  # the handler's parameter name ("payload") means nothing to a client
-        location = [str(p) for p in loc if p not in ("query", "body", "path")]
+        if loc and loc[0] in ("query", "body", "path", "header", "cookie"):
+            del loc[0]  # where the value was sent; a field may itself be called "body"
+        location = [str(p) for p in loc]
         field = ".".join(location)
         errors.append(
             {
@@ -99,12 +101,14 @@ def _mount() -> None:
     from bagalau.methodology.api import router as catalog_router
     from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
+    from bagalau.plans.api import router as plans_router
     from bagalau.workdays.api import router as calendar_router
 
     api.add_router("/calendar", calendar_router, tags=["calendar"])
     api.add_router("/catalog", catalog_router, tags=["catalog"])
     api.add_router("/notifications", notifications_router, tags=["notifications"])
     api.add_router("/evaluations", evaluations_router, tags=["evaluations"])
+    api.add_router("/work-plans", plans_router, tags=["work-plans"])
     api.add_router("/", org_router, tags=["org"])
 
 

@@ -11,14 +11,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import WithJsonSchema
+from pydantic import StringConstraints, WithJsonSchema
 
 from bagalau.api.pagination import Page, PageParams, paginate
+from bagalau.core.errors import DomainError
 from bagalau.core.models import User
 from bagalau.org import selectors as org_selectors
 
 from . import access, selectors, services
+from .kpi_lines import KPI_KINDS
 from .models import Result, Schedule, Task
 from .services import SheetInput
 
@@ -66,6 +69,13 @@ class LineOut(Schema):
     name: str
     score: Decimal | None
     comment: str
+    # KPI sheets only (002 p23; 001 p17-18): empty on other sheets.
+    unit: str = ""
+    planned: Decimal | None = None
+    actual: Decimal | None = None
+    percent: Decimal | None = None
+    achieved: bool | None = None
+    override_reason: str = ""
 
 
 class SheetOut(TaskOut):
@@ -73,6 +83,11 @@ class SheetOut(TaskOut):
         ...,
         description="Whether you may read the scores and comments (002 p21); "
         "false for HR officers, and for the evaluated person before submission",
+    )
+    actuals_readable: bool = Field(
+        False,
+        description="Whether you read a KPI sheet's planned and actual values and percent "
+        "(002 p23: HR and strategic planning do, without the scores)",
     )
     score: Decimal | None
     lines: list[LineOut]
@@ -84,6 +99,20 @@ RawScore = Annotated[
 ]
 
 
+MAX_LINES = 100
+LineCode = Annotated[str, StringConstraints(max_length=48)]
+Reason = Annotated[str, StringConstraints(max_length=4000)]
+# A planned or actual value as sent: the one value parser refuses "1e999", "٥", JSON
+# `true` and the like naming the field.
+RawValue = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
+]
+MSG_VALUES_ACTION = _(
+    "“%(field)s”: planned and actual values are sent only with save_actuals or send_actuals."
+)
+
+
 class SheetIn(Schema):
     revision: int = Field(
         ..., ge=0, le=2**31 - 1, description="The revision you read; a stale one gets 409"
@@ -92,6 +121,19 @@ class SheetIn(Schema):
     # naming the field (a bool would otherwise be coerced to 1.0 here).
     scores: dict[str, RawScore] = Field(default_factory=dict)
     comments: dict[str, str] = Field(default_factory=dict)
+    # KPI sheets: the actual values (and HR's planned values of a quarter, 002 p23); on the
+    # 2018 sheet whether each KPI is achieved and the reason where that differs from the
+    # values (001 p17-18). By line code, like the scores.
+    actuals: dict[LineCode, RawValue] = Field(default_factory=dict, max_length=MAX_LINES)
+    planned: dict[LineCode, RawValue] = Field(default_factory=dict, max_length=MAX_LINES)
+    achieved: dict[LineCode, bool | None] = Field(default_factory=dict, max_length=MAX_LINES)
+    reasons: dict[LineCode, Reason] = Field(default_factory=dict, max_length=MAX_LINES)
+
+    def sheet(self) -> SheetInput:
+        return SheetInput(
+            scores=self.scores, comments=self.comments, actuals=self.actuals,
+            planned=self.planned, achieved=self.achieved, reasons=self.reasons,
+        )  # fmt: skip
 
 
 class ActIn(Schema):
@@ -106,6 +148,14 @@ class ActionIn(Schema):
     )
     reason: str = Field("", max_length=2000)
     act: ActIn | None = None
+    planned: dict[LineCode, RawValue] = Field(
+        default_factory=dict, max_length=MAX_LINES,
+        description="save_actuals, send_actuals: a quarter's planned values (HR, 002 p23)",
+    )  # fmt: skip
+    actuals: dict[LineCode, RawValue] = Field(
+        default_factory=dict, max_length=MAX_LINES,
+        description="save_actuals, send_actuals: the actual values by line code",
+    )  # fmt: skip
 
 
 class ResultOut(Schema):
@@ -123,18 +173,31 @@ class ResultOut(Schema):
     refused_at: datetime | None
 
 
+def _line(line: Any, *, content: bool, values: bool) -> dict[str, Any]:
+    """One line: its content (score, comment, achieved) to readers of the sheet (002 p21), a
+    KPI's planned and actual values and percent to those who compute them (002 p23)."""
+    row: dict[str, Any] = {"code": line.code, "name": line.name, "score": None, "comment": ""}
+    if content:
+        row.update(score=line.score, comment=line.comment)
+    if values:
+        row.update(unit=line.unit, planned=line.planned, actual=line.actual, percent=line.percent)
+    if content and values:
+        row.update(achieved=line.achieved, override_reason=line.override_reason)
+    return row
+
+
 def _sheet(task: Task, roles: set[str]) -> dict[str, Any]:
     """A sheet as the caller may see it: the content only to those 002 p21 names."""
     data = TaskOut.model_validate(task, from_attributes=True).model_dump()
     readable = access.sheet_readable(task, roles)
+    kpi = task.kind in KPI_KINDS
+    values = kpi and (readable or access.actuals_readable(roles))
     data["readable"] = readable
+    data["actuals_readable"] = values
     data["score"] = task.score if readable else None
     data["lines"] = (
-        [
-            {"code": line.code, "name": line.name, "score": line.score, "comment": line.comment}
-            for line in task.lines.all()
-        ]
-        if readable
+        [_line(line, content=readable, values=kpi) for line in task.lines.all()]
+        if readable or values
         else []
     )
     return data
@@ -258,7 +321,7 @@ def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
 def save_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str, Any]:
     task = services.task_transition(
         actor=request.user, task_id=task_id, action="save_draft", revision=payload.revision,
-        sheet=SheetInput(payload.scores, payload.comments),
+        sheet=payload.sheet(),
     )  # fmt: skip
     return _after(request, task)
 
@@ -269,7 +332,7 @@ def save_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str
 def submit_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[str, Any]:
     task = services.task_transition(
         actor=request.user, task_id=task_id, action="submit", revision=payload.revision,
-        sheet=SheetInput(payload.scores, payload.comments),
+        sheet=payload.sheet(),
     )  # fmt: skip
     return _after(request, task)
 
@@ -277,20 +340,40 @@ def submit_sheet(request: HttpRequest, task_id: int, payload: SheetIn) -> dict[s
 @router.post(
     "/tasks/{task_id}/{action}",
     response=SheetOut,
-    summary="return, reopen (HR, reason), acknowledge (the servant), record_refusal (HR, act)",
+    summary="return, reopen (HR; the superior returns a 2018 KPI sheet), acknowledge (the "
+    "servant), record_refusal (HR, act); KPI sheets: save_actuals, send_actuals (HR and "
+    "strategic planning, the values), agree (the superior), to_commission (HR)",
 )
 def act_on_task(
     request: HttpRequest,
     task_id: int,
-    action: Literal["return", "reopen", "acknowledge", "record_refusal"],
+    action: Literal[
+        "return",
+        "reopen",
+        "acknowledge",
+        "record_refusal",
+        "save_actuals",
+        "send_actuals",
+        "agree",
+        "to_commission",
+    ],
     payload: ActionIn,
 ) -> dict[str, Any]:
     act = payload.act.dict() if payload.act else None
     if act:
         act["date"] = act["date"].isoformat()
+    sheet = None
+    if action in services.ACTUALS_ACTIONS:
+        sheet = SheetInput(planned=payload.planned, actuals=payload.actuals)
+    else:
+        for name in ("planned", "actuals"):
+            if getattr(payload, name):
+                raise DomainError(
+                    MSG_VALUES_ACTION, code="invalid", field=name, params={"field": name}
+                )
     task = services.task_transition(
         actor=request.user, task_id=task_id, action=action, revision=payload.revision,
-        reason=payload.reason, act=act,
+        reason=payload.reason, act=act, sheet=sheet,
     )  # fmt: skip
     return _after(request, task)
 

@@ -52,17 +52,25 @@ def sheet(world):
 
 
 def paginated_urls(world, sheet):
-    """Every GET of the OpenAPI schema with a `page` parameter, real ids in the path."""
+    """Every GET of the OpenAPI schema with a `page` parameter, real ids in the path, and
+    the required query parameters (`body` of the work plans) as a dict beside each."""
     ids = {
         "body_id": world.body.pk,
         "servant_id": world.servant.pk,
         "schedule_id": sheet.schedule_id,
     }
+    query = {"body": world.body.pk}
     urls = []
     for path, operations in api.get_openapi_schema()["paths"].items():
         get = operations.get("get")
         if get and any(p["name"] == "page" for p in get.get("parameters", [])):
-            urls.append(re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path))
+            required = {
+                p["name"]: query[p["name"]]
+                for p in get["parameters"]
+                if p["in"] == "query" and p.get("required")
+            }
+            url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+            urls.append((url, required))
     return urls
 
 
@@ -72,10 +80,10 @@ def paginated_urls(world, sheet):
 @pytest.mark.parametrize("page", [10**30, 2**63, 2**63 // 50 + 1, 10**6 + 1])
 def test_a_huge_page_is_a_400_naming_page_on_every_paginated_endpoint(world, sheet, page):
     urls = paginated_urls(world, sheet)
-    assert len(urls) == 13  # org 8, evaluations 4, notifications 1
+    assert len(urls) == 14  # org 8, evaluations 4, notifications 1, work plans 1
     client = world.client("hrofficer")
-    for url in urls:
-        response = client.get(url, {"page": page})
+    for url, required in urls:
+        response = client.get(url, {**required, "page": page})
         assert response.status_code == 400, (url, response.content)
         body = response.json()
         assert body["field"] == "page", url
@@ -92,8 +100,8 @@ def test_a_page_size_out_of_range_is_a_400_naming_page_size(world, page_size):
 
 def test_a_page_past_the_last_is_empty_not_an_error(world, sheet):
     client = world.client("hrofficer")
-    for url in paginated_urls(world, sheet):
-        response = client.get(url, {"page": 10**6, "page_size": 500})
+    for url, required in paginated_urls(world, sheet):
+        response = client.get(url, {**required, "page": 10**6, "page_size": 500})
         assert response.status_code in (200, 403), url  # 403: not this caller's list
         if response.status_code == 200:
             assert response.json()["items"] == [] and response.json()["page"] == 10**6
