@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, views
+from . import evidence_views, kpi_views, views
 
 app_name = "evaluations"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("schedules/<int:schedule_id>/approve/", views.schedule_approve, name="schedule_approve"),
     path("schedules/<int:schedule_id>/progress/", views.progress, name="progress"),
     path("schedules/<int:schedule_id>/sheets/", views.bulk, name="bulk"),
+    path("schedules/<int:schedule_id>/kpi-sheets/", kpi_views.kpi_bulk, name="kpi_bulk"),
     path("sheets/", views.my_sheets, name="my_sheets"),
     path("sheets/<int:task_id>/", views.sheet, name="sheet"),
     path("sheets/<int:task_id>/reassign/", views.reassign, name="reassign"),

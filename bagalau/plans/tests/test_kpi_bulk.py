@@ -1,0 +1,116 @@
+"""The evaluator fills the KPI sheets on one page (issue 14 item 4; 002 p28; 001 p17-19)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bagalau.evaluations import services as evaluations
+from bagalau.evaluations.models import Result, Task, TaskState
+from bagalau.evaluations.services import SheetInput
+from bagalau.evaluations.tests.flow import transition
+
+from .test_plan_scenarios import (
+    SMART,
+    act,
+    approved_plan_2018,
+    at,
+    kpis,
+    open_plans,
+    plan_of,
+    save,
+    year_schedule,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def quarter_with_values(w):
+    open_plans(w)
+    with at("2026-01-12 10:00"):
+        for head in (w.head_a, w.head_b, w.hr_head):
+            plan = plan_of(w, head)
+            save(w, "firsthead", plan, kpis(3))
+            act(w, "firsthead", plan, "submit")
+            act(w, "hrofficer", plan, "approve", checklist=SMART)
+    with at("2026-04-01 10:00"):
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    tasks = Task.objects.filter(
+        schedule=q1, kind="kpi_quarterly", evaluator_user=w.users["firsthead"]
+    )
+    with at("2026-04-02 10:00"):
+        for task in tasks:
+            transition(actor=w.users["hrofficer"], task_id=task.pk, action="send_actuals",
+                       sheet=SheetInput(actuals={"kpi1": "100", "kpi2": "95", "kpi3": "60"}))  # fmt: skip
+    return q1, list(tasks.order_by("pk"))
+
+
+def test_the_first_head_scores_the_heads_kpis_on_one_page(body2023):
+    w = body2023
+    q1, tasks = quarter_with_values(w)
+    url = reverse("evaluations:kpi_bulk", args=[q1.pk])
+    client = w.client("firsthead")
+    with at("2026-04-06 10:00"):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert len(ctx.captured_queries) < 30
+        html = page.content.decode()
+        assert html.count('class="card kpi-sheet"') == 3
+        assert "3.00–4.00" in html and "1.00–2.00" in html  # the allowed ranges (002 p28)
+        data = {"page": "1", "submit": "1"}
+        for task in tasks:
+            data[f"t{task.pk}-revision"] = str(task.revision)
+            data |= {
+                f"t{task.pk}-score_kpi1": "5",
+                f"t{task.pk}-score_kpi2": "4",
+                f"t{task.pk}-score_kpi3": "2",
+            }
+        data[f"t{tasks[0].pk}-score_kpi3"] = "4"  # 60 % allows 1-2: refused, typed value kept
+        response = client.post(url, data)
+    assert response.status_code == 200
+    assert 'value="4"' in response.content.decode()
+    states = dict(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("pk", "state"))
+    assert states[tasks[0].pk] == TaskState.PENDING
+    assert states[tasks[1].pk] == states[tasks[2].pk] == TaskState.SUBMITTED
+    assert str(Result.objects.get(task=tasks[1]).score) == "3.67"  # (5 + 4 + 2) / 3
+
+
+def test_others_get_404(body2023):
+    w = body2023
+    q1, _tasks = quarter_with_values(w)
+    url = reverse("evaluations:kpi_bulk", args=[q1.pk])
+    for who in ("heada", "hrofficer", "colleague", "otherhr", "admin"):
+        assert w.client(who).get(url).status_code == 404, who
+
+
+def test_the_2018_year_end_sheets_on_one_page(body2018):
+    w = body2018
+    open_plans(w)
+    approved_plan_2018(w, w.servant, "heada", "firsthead")
+    approved_plan_2018(w, w.colleague_a, "heada", "firsthead")
+    schedule = year_schedule(w)
+    tasks = list(
+        Task.objects.filter(
+            schedule=schedule, kind="kpi_annual", evaluator_user=w.users["heada"]
+        ).order_by("pk")
+    )
+    assert len(tasks) == 2
+    url = reverse("evaluations:kpi_bulk", args=[schedule.pk])
+    data = {"page": "1", "submit": "1"}
+    for task in tasks:
+        data[f"t{task.pk}-revision"] = str(task.revision)
+        for i in range(1, 6):
+            data[f"t{task.pk}-actual_kpi{i}"] = "100" if i != 4 else "99"
+    with at("2026-12-21 10:00"):
+        response = w.client("heada").post(url, data)
+    assert response.status_code == 302
+    for task in tasks:
+        task.refresh_from_db()
+        # KPI 5 is "lower is better" (100 against a ceiling of 100): achieved; KPI 4 is not.
+        assert task.state == TaskState.SUBMITTED and task.score == 4
