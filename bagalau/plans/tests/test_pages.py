@@ -274,3 +274,120 @@ def test_the_list_costs_the_same_for_10_and_500_plans(plans2018):
         return len(ctx.captured_queries)
 
     assert cost(10) == cost(500)
+
+
+# --- the KPI sheets on the sheet page ------------------------------------------------------------
+
+
+def quarter_kpi_sheet(w) -> Task:
+    """Head A's approved plan of 3 KPIs (002 p23-24) and the Q1 KPI sheet built from it."""
+    open_plans(w)
+    plan = WorkPlan.objects.get(servant=w.head_a, year=2026)
+    with at("2026-01-12 10:00"):
+        save(w, "firsthead", plan, kpis(3))
+        act(w, "firsthead", plan, "submit")
+        act(w, "hrofficer", plan, "approve", checklist=SMART)
+    with at("2026-04-01 10:00"):
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    return Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+
+
+def test_hr_enters_and_sends_the_quarters_values_without_seeing_a_score(body2023):
+    w = body2023
+    task = quarter_kpi_sheet(w)
+    url = reverse("evaluations:sheet", args=[task.pk])
+    hr = w.client("hrofficer")
+    with at("2026-04-02 10:00"):
+        page = hr.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'name="actual_kpi1"' in html and 'name="planned_kpi1"' in html
+        assert 'name="score_' not in html and 'value="save_actuals"' in html
+        assert "2026-04-03" in html  # the values are due 5 working days before the 10th
+        # A bad value is named next to its field, the typed text kept.
+        bad = hr.post(url, {"action": "save_actuals", "revision": task.revision,
+                            "actual_kpi1": "көп", "planned_kpi1": "25"})  # fmt: skip
+        assert bad.status_code == 200 and 'id="err-actual_kpi1"' in bad.content.decode()
+        assert 'value="көп"' in bad.content.decode()
+        saved = hr.post(url, {"action": "save_actuals", "revision": task.revision,
+                              "planned_kpi1": "25", "actual_kpi1": "25", "actual_kpi2": "95"})  # fmt: skip
+        assert saved.status_code == 302
+        task.refresh_from_db()
+        # Sending with a value missing names the field.
+        missing = hr.post(url, {"action": "send_actuals", "revision": task.revision})
+        assert missing.status_code == 200 and 'id="err-actual_kpi3"' in missing.content.decode()
+        sent = hr.post(url, {"action": "send_actuals", "revision": task.revision,
+                             "actual_kpi3": "60"})  # fmt: skip
+        assert sent.status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.PENDING
+    assert [str(p) for p in SheetLine.objects.filter(task=task).values_list("percent", flat=True)] == [
+        "100.00", "95.00", "60.00"
+    ]  # fmt: skip
+    with at("2026-04-06 10:00"):
+        after = hr.get(url).content.decode()
+        assert "60.00 %" in after and 'name="score_' not in after
+        # The evaluator scores, seeing the allowed range and the table's status.
+        head = w.client("firsthead").get(url)
+        text = head.content.decode()
+        assert 'name="score_kpi3"' in text and 'id="kpi-table-notice"' in text
+        assert head.context["cells"][2]["allowed"] is not None
+        assert 'class="small muted allowed"' in text
+
+
+def approved_2018_sheet(w) -> Task:
+    open_plans(w)
+    plan = WorkPlan.objects.get(servant=w.servant, year=2026)
+    with at("2026-01-12 10:00"):
+        save(w, "heada", plan, kpis(5, lower_last=True))
+        act(w, "heada", plan, "submit")
+        act(w, "firsthead", plan, "approve", checklist=SMART)
+    with at("2026-12-10 10:00"):
+        schedule = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=0
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
+    return Task.objects.get(schedule=schedule, servant=w.servant, kind="kpi_annual")
+
+
+def test_the_2018_kpi_sheet_filled_agreed_and_passed_on_through_the_page(body2018):
+    w = body2018
+    task = approved_2018_sheet(w)
+    url = reverse("evaluations:sheet", args=[task.pk])
+    actuals = {"actual_kpi1": "100", "actual_kpi2": "120", "actual_kpi3": "100",
+               "actual_kpi4": "99", "actual_kpi5": "80"}  # fmt: skip
+    with at("2026-12-21 10:00"):  # (a client logs in at the clock's time: sessions expire)
+        head = w.client("heada")
+        page = head.get(url).content.decode()
+        assert 'name="achieved_kpi1"' in page and 'name="actual_kpi1"' in page
+        # Marking KPI 4 achieved against its values needs a reason (001 p18).
+        override = head.post(url, {"action": "submit", "revision": task.revision, **actuals,
+                                   "achieved_kpi4": "1"})  # fmt: skip
+        assert override.status_code == 200 and 'id="err-reason_kpi4"' in override.content.decode()
+        done = head.post(url, {"action": "submit", "revision": task.revision, **actuals})
+        assert done.status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.SUBMITTED and str(task.score) == "4.00"
+    with at("2026-12-22 10:00"):
+        superior = w.client("firsthead")
+        page = superior.get(url)
+        assert page.context["achieved_count"] == 4
+        assert 'id="sheet-review"' in page.content.decode()
+        agreed = superior.post(url, {"action": "agree", "revision": task.revision})
+        assert agreed.status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.AGREED
+    with at("2026-12-23 10:00"):
+        mine = w.client("servant").get(url).content.decode()
+        assert 'id="result-provisional"' in mine
+        hr_page = w.client("hrofficer").get(url).content.decode()
+        assert 'id="to-commission"' in hr_page and "2026-12-24" in hr_page
+        passed = w.client("hrofficer").post(
+            url, {"action": "to_commission", "revision": task.revision}
+        )
+        assert passed.status_code == 302
+    task.refresh_from_db()
+    assert task.state == TaskState.FOR_COMMISSION
