@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from bagalau.evaluations import services as evaluations
 from bagalau.evaluations.models import SheetLine, Task, TaskState
-from bagalau.plans import services
 from bagalau.plans.models import PlanState, WorkPlan
 from bagalau.plans.tests.test_plan_scenarios import SMART, act, kpis, open_plans, save
 
@@ -160,7 +159,9 @@ def test_submit_return_save_submit_approve_through_the_pages(plans2018):
         assert head.post(url, form_data(plan, 5, **{"kpi-3-unit": "бірлік"})).status_code == 302
         plan.refresh_from_db()
         assert plan.current_revision.number == 3
-        submitted = head.post(url, {**form_data(plan, 5, **{"kpi-3-unit": "бірлік"}), "action": "submit"})
+        submitted = head.post(
+            url, {**form_data(plan, 5, **{"kpi-3-unit": "бірлік"}), "action": "submit"}
+        )
         assert submitted.status_code == 302
         plan.refresh_from_db()
         # Approval needs every SMART item ticked.
@@ -214,7 +215,9 @@ def test_amend_and_monitoring_through_the_page(plans2018):
         assert "Жалғастыру" in seen and "Жоспар бойынша" in seen
         plan.refresh_from_db()
         no_reason = head.post(url, {"action": "amend", "revision": plan.revision, "reason": ""})
-        assert no_reason.status_code == 200 and 'id="err-amend-reason"' in no_reason.content.decode()
+        assert (
+            no_reason.status_code == 200 and 'id="err-amend-reason"' in no_reason.content.decode()
+        )
         amended = head.post(url, {"action": "amend", "revision": plan.revision,
                                   "reason": "Бөлімнің функциялары өзгерді"})  # fmt: skip
         assert amended.status_code == 302
@@ -236,9 +239,12 @@ def test_bad_input_never_500s(plans2018):
             {},
         ):
             assert head.post(url, data).status_code in (200, 403), data
-        assert w.client("hrofficer").get(
-            reverse("plans:list", args=[w.body.pk]) + "?year=abc&state=zzz&page=-4"
-        ).status_code == 200
+        assert (
+            w.client("hrofficer")
+            .get(reverse("plans:list", args=[w.body.pk]) + "?year=abc&state=zzz&page=-4")
+            .status_code
+            == 200
+        )
 
 
 def test_the_list_costs_the_same_for_10_and_500_plans(plans2018):
