@@ -397,3 +397,40 @@ def test_the_2018_kpi_sheet_filled_agreed_and_passed_on_through_the_page(body201
         assert passed.status_code == 302
     task.refresh_from_db()
     assert task.state == TaskState.FOR_COMMISSION
+
+
+# --- the menu and the dashboard ------------------------------------------------------------------
+
+
+def test_the_menu_leads_hr_drafters_and_servants_to_the_bodys_plans(plans2018):
+    w = plans2018
+    listing = reverse("plans:list", args=[w.body.pk])
+    with at("2026-01-08 10:00"):
+        for who in ("hrofficer", "heada", "servant", "firsthead"):
+            page = w.client(who).get("/")
+            html = page.content.decode()
+            top = html[html.index('<header class="top">') : html.index("</header>")]
+            assert f'href="{listing}"' in top, who
+        # Other body's HR: their own body's plans, none opened there.
+        other = w.client("otherhr").get("/").content.decode()
+        assert listing not in other
+        admin = w.client("admin").get("/").content.decode()
+        assert listing not in admin
+
+
+def test_the_dashboard_lists_plans_to_draw_up_and_to_review(plans2018):
+    w = plans2018
+    plan = WorkPlan.objects.get(servant=w.servant, year=2026)
+    with at("2026-01-08 10:00"):
+        home = w.client("heada").get("/")
+        assert plan in home.context["plans_to_draw"]
+        assert (
+            'id="plans-to-draw"' in home.content.decode() and "2026-01-19" in home.content.decode()
+        )
+        save(w, "heada", plan, kpis(5))
+        act(w, "heada", plan, "submit")
+        superior = w.client("firsthead").get("/")
+        assert plan in superior.context["plans_to_review"]
+        assert plan_url(plan) in superior.content.decode()
+        # Not the servant's to review.
+        assert w.client("servant").get("/").context["plans_to_review"] == []

@@ -40,9 +40,14 @@ def kpis(n: int, *, year: int = 2026, lower_last: bool = False) -> list[KpiInput
     """n KPIs of Appendix 1: planned 100 (the last one 'lower is better' when asked)."""
     return [
         KpiInput(
-            name=f"Көрсеткіш {i}", source="strategic_plan", source_detail="Стратегиялық жоспар 2024-2028",
-            unit="%", planned="100", higher_is_better=not (lower_last and i == n),
-            deadline=f"{year}-12-01", key_result=f"Нәтиже {i}",
+            name=f"Көрсеткіш {i}",
+            source="strategic_plan",
+            source_detail="Стратегиялық жоспар 2024-2028",
+            unit="%",
+            planned="100",
+            higher_is_better=not (lower_last and i == n),
+            deadline=f"{year}-12-01",
+            key_result=f"Нәтиже {i}",
         )  # fmt: skip
         for i in range(1, n + 1)
     ]
@@ -54,7 +59,9 @@ def plan_of(w, servant, year: int = 2026) -> WorkPlan:
 
 def save(w, who: str, plan: WorkPlan, items: list[KpiInput]) -> WorkPlan:
     plan.refresh_from_db()
-    return services.plan_save(actor=w.users[who], plan_id=plan.pk, revision=plan.revision, kpis=items)
+    return services.plan_save(
+        actor=w.users[who], plan_id=plan.pk, revision=plan.revision, kpis=items
+    )
 
 
 def act(w, who: str, plan: WorkPlan, action: str, **kwargs) -> WorkPlan:
@@ -93,7 +100,14 @@ def test_a_plan_returned_twice_then_approved_by_the_superior(body2018):
         with pytest.raises(DomainError) as err:
             act(w, "firsthead", plan, "return", reason="  ")
         assert err.value.code == "reason_required"
-        act(w, "firsthead", plan, "return", reason="НМИ 3 өлшенбейді", checklist={**SMART, "measurable": False})
+        act(
+            w,
+            "firsthead",
+            plan,
+            "return",
+            reason="НМИ 3 өлшенбейді",
+            checklist={**SMART, "measurable": False},
+        )
     plan.refresh_from_db()
     assert plan.state == PlanState.RETURNED
     assert plan.correction_due == date(2026, 1, 15)  # Wed 13 + 2 working days
@@ -122,7 +136,9 @@ def test_a_plan_returned_twice_then_approved_by_the_superior(body2018):
     # Every version kept, with who wrote it; every decision with who and when.
     assert [r.number for r in plan.revisions.all()] == [1, 2, 3]
     assert [(r.action, r.actor.username) for r in PlanReview.objects.filter(plan=plan)] == [
-        ("return", "firsthead"), ("return", "firsthead"), ("approve", "firsthead")
+        ("return", "firsthead"),
+        ("return", "firsthead"),
+        ("approve", "firsthead"),
     ]
     actions = list(
         AuditEvent.objects.filter(object_type="plans.workplan", object_id=str(plan.pk))
@@ -184,7 +200,13 @@ def test_bad_kpi_fields_are_named_and_nothing_is_saved(body2018):
     with at("2026-01-12 10:00"), pytest.raises(DomainError) as err:
         save(w, "heada", plan, bad)
     fields = {e.field for e in err.value.errors}
-    assert fields == {"kpi-1-planned", "kpi-2-name", "kpi-2-deadline", "kpi-3-source", "kpi-3-planned"}
+    assert fields == {
+        "kpi-1-planned",
+        "kpi-2-name",
+        "kpi-2-deadline",
+        "kpi-3-source",
+        "kpi-3-planned",
+    }
     assert plan.revisions.count() == 0
 
 
@@ -240,7 +262,12 @@ def test_a_stale_save_is_refused(body2018):
     with at("2026-01-12 10:00"):
         save(w, "heada", plan, kpis(5))
         with pytest.raises(Conflict):
-            services.plan_save(actor=w.users["heada"], plan_id=plan.pk, revision=read, kpis=kpis(5, lower_last=True))
+            services.plan_save(
+                actor=w.users["heada"],
+                plan_id=plan.pk,
+                revision=read,
+                kpis=kpis(5, lower_last=True),
+            )
 
 
 # --- 2018: the year-end KPI sheet -----------------------------------------------------------------
@@ -257,7 +284,9 @@ def approved_plan_2018(w, servant, drafter: str, approver: str) -> WorkPlan:
 
 def year_schedule(w, year: int = 2026):
     with at(f"{year}-12-10 10:00"):
-        schedule = evaluations.schedule_create(actor=w.users["hrofficer"], body=w.body, year=year, quarter=0)
+        schedule = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=year, quarter=0
+        )
         evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
     return schedule
 
@@ -271,7 +300,9 @@ def test_a_2018_year_end_sheet_four_of_five_effective_returned_and_corrected_lat
     # The lines are the approved plan's KPIs; the superior signs after the evaluator.
     assert task.evaluator == w.head_a and task.reviewer_user == w.users["firsthead"]
     lines = list(SheetLine.objects.filter(task=task))
-    assert [(line.code, line.planned) for line in lines] == [(f"kpi{i}", D("100.0000")) for i in range(1, 6)]
+    assert [(line.code, line.planned) for line in lines] == [
+        (f"kpi{i}", D("100.0000")) for i in range(1, 6)
+    ]
     # KPI 1-3: actual 100 of 100 (achieved); KPI 4: 99 of 100 — not fully achieved, so not
     # achieved (001 p18); KPI 5 (lower is better): 80 against a ceiling of 100, achieved.
     actuals = {"kpi1": "100", "kpi2": "120", "kpi3": "100", "kpi4": "99", "kpi5": "80"}
@@ -281,7 +312,12 @@ def test_a_2018_year_end_sheet_four_of_five_effective_returned_and_corrected_lat
             transition(actor=w.users["heada"], task_id=task.pk, action="submit",
                        sheet=SheetInput(actuals=actuals, achieved={"kpi4": "1"}))  # fmt: skip
         assert err.value.field == "reason_kpi4"
-        transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=SheetInput(actuals=actuals))
+        transition(
+            actor=w.users["heada"],
+            task_id=task.pk,
+            action="submit",
+            sheet=SheetInput(actuals=actuals),
+        )
     task.refresh_from_db()
     assert task.state == TaskState.SUBMITTED and task.score == D(4)
     assert not Result.objects.filter(task=task).exists()  # formed once the superior agrees
@@ -319,7 +355,9 @@ def test_a_2018_year_end_sheet_four_of_five_effective_returned_and_corrected_lat
 # --- 2023 model (seed 002): heads' quarterly KPIs -------------------------------------------------
 
 
-def test_a_mid_year_appointee_gets_a_plan_only_with_three_months_left(body2023, django_capture_on_commit_callbacks):
+def test_a_mid_year_appointee_gets_a_plan_only_with_three_months_left(
+    body2023, django_capture_on_commit_callbacks
+):
     from bagalau.core.tests.factories import ServantFactory, UserFactory
 
     w = body2023
@@ -357,7 +395,9 @@ def test_a_2023_quarter_with_hr_actuals_a_refused_score_and_the_results(body2023
     from bagalau.org.models import Role, RoleAssignment
 
     w = body2023
-    RoleAssignment.objects.create(body=w.body, user=w.users["colleague"], role=Role.STRATEGIC_PLANNING)
+    RoleAssignment.objects.create(
+        body=w.body, user=w.users["colleague"], role=Role.STRATEGIC_PLANNING
+    )
     open_plans(w)
     plan = plan_of(w, w.head_a)
     # 002 p23: the evaluator sets the KPIs, agreed by strategic planning and HR.
@@ -376,7 +416,9 @@ def test_a_2023_quarter_with_hr_actuals_a_refused_score_and_the_results(body2023
     # 002 p23: HR puts it into the system within 5 working days after approval.
     assert plan.entry_due == date(2026, 1, 19)
     with at("2026-04-01 10:00"):
-        q1 = evaluations.schedule_create(actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1)
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
         evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
     task = Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
     assert task.state == TaskState.ACTUALS_DUE
@@ -415,6 +457,8 @@ def test_a_2023_quarter_with_hr_actuals_a_refused_score_and_the_results(body2023
     assert result.score == D("3.67") and result.band == "proper" and not result.provisional
     # The year: the mean of the quarters with results (002 p5).
     with at("2027-01-15 10:00"):
-        evaluations.year_results_form(actor=w.users["hrofficer"], body_id=w.body.pk, year=2026, kind="kpi_quarterly")
+        evaluations.year_results_form(
+            actor=w.users["hrofficer"], body_id=w.body.pk, year=2026, kind="kpi_quarterly"
+        )
     year = Result.objects.get(servant=w.head_a, kind="kpi_quarterly", year=2026, quarter=0)
     assert year.score == D("3.67") and year.quarters == [1]
