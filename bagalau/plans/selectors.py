@@ -38,7 +38,7 @@ def dashboard(user: Any) -> dict[str, Any]:
     candidates = candidates.filter(
         Q(approver_user=user) | Q(body_id__in=hr_bodies | planning_bodies)
     ).order_by("submitted_at", "pk")[:REVIEW_SCAN]
-    to_review = []
+    to_review: list[WorkPlan] = []
     for plan in candidates:
         step = plan.steps[plan.step] if plan.step < len(plan.steps) else ""
         mine = (

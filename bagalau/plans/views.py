@@ -176,7 +176,7 @@ def _posted_rows(post: Any, limit: int) -> list[Row]:
     count = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
     rows: list[Row] = []
     for i in range(1, min(count, limit) + 1):
-        values = {
+        values: dict[str, Any] = {
             key: str(post.get(f"kpi-{i}-{key}", ""))[:5000]
             for key in ROW_FIELDS
             if key != "higher_is_better"
@@ -331,9 +331,10 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     approved = list(plan.approved_revision.kpis.all()) if plan.approved_revision else []
     monitoring = list(plan.monitoring.select_related("author").order_by("quarter"))
     names = {str(k.order): k.name for k in approved}
-    for row in monitoring:
-        row.notes = [  # type: ignore[attr-defined]
-            (names.get(order, order), text) for order, text in sorted(row.progress.items())
+    for review in monitoring:
+        review.notes = [  # type: ignore[attr-defined]
+            (names.get(order, order), text)
+            for order, text in sorted(review.progress.items(), key=lambda kv: kv[0].zfill(4))
         ]
     steps = [
         {"label": STEP_LABELS.get(s, s), "current": plan.state == PlanState.IN_REVIEW
