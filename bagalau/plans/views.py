@@ -245,6 +245,13 @@ def _history(plan: WorkPlan) -> list[dict[str, Any]]:
     previous: dict[int, dict[str, Any]] = {}
     sources = dict(Source.choices)
     for event in events:
+        if event["kind"] == "review":
+            ticks = event["review"].checklist or {}
+            event["unticked"] = (
+                [label for code, label in rules.CHECKLIST if not ticks.get(code)]
+                if ticks and event["review"].action == "return"
+                else []
+            )
         if event["kind"] != "revision":
             continue
         current: dict[int, dict[str, Any]] = {}
