@@ -24,6 +24,9 @@ class Menu:
     serves: bool = False
     has_role: bool = False
     superuser: bool = False
+    # The body whose work plans the user has a part in ("Work plans"): where they are HR or
+    # strategic planning, else where a plan is theirs, drawn up or approved by them (issue 14).
+    plans_body: int | None = None
 
     @property
     def works(self) -> bool:
@@ -31,18 +34,26 @@ class Menu:
 
 
 def request_menu(request: HttpRequest) -> Menu:
-    """The user's `Menu`, computed once per request in one query (three EXISTS)."""
+    """The user's `Menu`, computed once per request in one query (three EXISTS, and the
+    body of "Work plans" as subqueries)."""
     cached: Menu | None = getattr(request, REQUEST_MENU_ATTR, None)
     if cached is not None:
         return cached
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return Menu()
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from bagalau.core.models import User
     from bagalau.evaluations.models import Task, TaskState
-    from bagalau.org.models import RoleAssignment, Servant
+    from bagalau.org.models import HR_ROLES, Role, RoleAssignment, Servant
+    from bagalau.plans.models import WorkPlan
+
+    def plan_body(**match: Any) -> Subquery:
+        return Subquery(
+            WorkPlan.objects.filter(**match).order_by("-year", "pk").values("body_id")[:1]
+        )
 
     row = (
         User.objects.filter(pk=user.pk)
@@ -52,8 +63,20 @@ def request_menu(request: HttpRequest) -> Menu:
             ),
             serves=Exists(Servant.objects.filter(user=OuterRef("pk"))),
             has_role=Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))),
+            plans_body=Coalesce(
+                Subquery(
+                    RoleAssignment.objects.filter(
+                        user=OuterRef("pk"), role__in=[*HR_ROLES, Role.STRATEGIC_PLANNING]
+                    )
+                    .order_by("pk")
+                    .values("body_id")[:1]
+                ),
+                plan_body(drafter_user=OuterRef("pk")),
+                plan_body(approver_user=OuterRef("pk")),
+                plan_body(servant__user=OuterRef("pk")),
+            ),
         )
-        .values("evaluates", "serves", "has_role")
+        .values("evaluates", "serves", "has_role", "plans_body")
         .first()
     )
     menu = Menu(
@@ -61,6 +84,7 @@ def request_menu(request: HttpRequest) -> Menu:
         serves=bool(row and row["serves"]),
         has_role=bool(row and row["has_role"]),
         superuser=bool(user.is_superuser),
+        plans_body=row["plans_body"] if row else None,
     )
     setattr(request, REQUEST_MENU_ATTR, menu)
     return menu

@@ -24,9 +24,14 @@ from bagalau.org.selectors import request_bodies
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: what the user must do now, by role, and their bodies."""
     from bagalau.evaluations.selectors import dashboard
+    from bagalau.plans.selectors import dashboard as plans_dashboard
 
     bodies = request_bodies(request)  # shared with the top menu: one query per page
-    return render(request, "core/home.html", {"bodies": bodies, **dashboard(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"bodies": bodies, **dashboard(request.user), **plans_dashboard(request.user)},
+    )
 
 
 # The language chosen before signing in (on the login page): kept through the login and

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.core.forms import id_param
 from bagalau.core.models import User
-from bagalau.methodology.models import Band
+from bagalau.methodology.models import Band, KpiScoreRow
 from bagalau.org import selectors as org_selectors
 
 from . import access, forms, notices, selectors, services
@@ -33,7 +33,8 @@ from .models import (
     Task,
     TaskState,
 )
-from .rules.workflow import EVALUATED, EVALUATOR, HR, MSG_STALE
+from .rules import kpi as kpi_rules
+from .rules.workflow import EVALUATED, EVALUATOR, HR, MSG_STALE, REVIEWER, available, machine_for
 from .services import SheetInput
 
 
@@ -255,12 +256,22 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
 
 
 def _sheet_input(post: Any, task: Task, prefix: str = "") -> SheetInput:
+    """What the sheet form carried, by line code. A KPI sheet adds the values the form has:
+    `actual_<code>`, `planned_<code>` (HR's quarter values, 002 p23), `achieved_<code>` and
+    `reason_<code>` (the 2018 sheet, 001 p18); a field not posted keeps its saved value."""
     scores, comments = {}, {}
+    values: dict[str, dict[str, str]] = {"actual": {}, "planned": {}, "achieved": {}, "reason": {}}
     for line in task.lines.all():
         scores[line.code] = post.get(f"{prefix}score_{line.code}", "")
         if f"{prefix}comment_{line.code}" in post:
             comments[line.code] = post.get(f"{prefix}comment_{line.code}", "")
-    return SheetInput(scores, comments)
+        for key, typed in values.items():
+            name = f"{prefix}{key}_{line.code}"
+            if name in post:
+                typed[line.code] = str(post.get(name, ""))[:4000]
+    return SheetInput(
+        scores, comments, values["actual"], values["planned"], values["achieved"], values["reason"]
+    )
 
 
 def _revision(post: Any, prefix: str = "") -> int | None:
@@ -404,6 +415,10 @@ def _bulk_redirect(schedule_id: int, post: Any, unit_id: int | None) -> HttpResp
     return redirect(reverse("evaluations:bulk", args=[schedule_id]) + query)
 
 
+# The actions of the sheet page whose form carries the sheet's lines.
+SHEET_FORM_ACTIONS = ("save_draft", "submit", "save_actuals", "send_actuals")
+
+
 @login_required
 def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     task, roles = access.access_task(request.user, task_id)
@@ -411,12 +426,12 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     error_fields: dict[str, str] = {}
     posted: SheetInput | None = None
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = str(request.POST.get("action", ""))[:32]
         kwargs: dict[str, Any] = {
             "revision": _revision(request.POST),
             "reason": request.POST.get("reason", ""),
         }
-        if action in ("save_draft", "submit"):
+        if action in SHEET_FORM_ACTIONS:
             posted = _sheet_input(request.POST, task)
             kwargs["sheet"] = posted
         if action == "record_refusal":
@@ -437,36 +452,95 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Done."))
             return redirect("evaluations:sheet", task_id=task.pk)
+    actions = available(machine_for(task.kind), task.state, roles)
     readable = access.sheet_readable(task, roles)
-    lines = list(task.lines.all()) if readable else []
-    cells = [
-        {
-            "line": line,
-            "value": posted.scores.get(line.code, "")
-            if posted
-            else ("" if line.score is None else line.score),
-            "comment": posted.comments.get(line.code, line.comment) if posted else line.comment,
-            "error": error_fields.get(f"score_{line.code}", ""),
-        }
-        for line in lines
-    ]
+    # KPI sheets: HR and strategic planning read (and enter) the values, never the scores.
+    is_kpi = task.kind in ("kpi_quarterly", "kpi_annual")
+    values_shown = is_kpi and access.actuals_readable(roles)
+    lines = list(task.lines.all()) if readable or values_shown else []
+    score_rows: list[kpi_rules.ScoreRow] = []
+    if task.kind == "kpi_quarterly" and readable:
+        score_rows = [
+            kpi_rules.ScoreRow(r.percent_from, r.percent_to, r.score_min, r.score_max)
+            for r in KpiScoreRow.objects.filter(version_id=task.version_id)
+        ]
+    cells = [_cell(line, posted, error_fields, score_rows) for line in lines]
     band = None
     if result is not None and not readable:
         result = None  # 002 p21: HR officers run the process without the content
     if result is not None:
         band = task.version.bands.filter(scale="score", code=result.band).first()
+    achieved = sum(1 for line in lines if line.achieved) if task.kind == "kpi_annual" else None
     return render(
         request,
         "evaluations/sheet.html",
         {
             "task": task, "cells": cells, "result": result, "band": band,
-            "readable": readable,
+            "readable": readable, "actions": actions, "kind": task.kind,
             "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
-            "editable": EVALUATOR in roles and task.state in (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED),
+            "editable": EVALUATOR in roles and "save_draft" in actions,
+            "values_editable": task.kind == "kpi_quarterly" and "save_actuals" in actions,
+            "show_scores": readable and task.kind != "kpi_annual",
+            "hr_actions": available(machine_for(task.kind), task.state, {HR}) if HR in roles else [],
+            "reviewer_actions": available(machine_for(task.kind), task.state, {REVIEWER})
+            if REVIEWER in roles else [],
+            "achieved_count": achieved if readable else None,
+            "kpi_table": task.kind == "kpi_quarterly" and readable,
             "errors": error_fields,
             **(_evaluator_choices(request, task) if HR in roles else {}),
         },
     )  # fmt: skip
+
+
+def _value(value: Any) -> str:
+    """A stored KPI value as a person writes it: 100.0000 → "100", 97.5000 → "97.5"."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _cell(
+    line: Any,
+    posted: SheetInput | None,
+    errors: dict[str, str],
+    score_rows: list[kpi_rules.ScoreRow],
+) -> dict[str, Any]:
+    """One line of the sheet page: typed values where the form came back, else the saved ones."""
+    typed = posted or SheetInput()
+    code = line.code
+    computed = (
+        kpi_rules.achieved(line.planned, line.actual, line.higher_is_better)
+        if line.planned is not None and line.actual is not None
+        else None
+    )
+    # The 2018 sheet's choice: "by the values" unless an override was saved (001 p18).
+    saved_choice = (
+        "" if line.achieved is None or not line.override_reason else str(int(line.achieved))
+    )
+    allowed = (
+        kpi_rules.allowed_scores(line.percent, score_rows)
+        if score_rows and line.percent is not None
+        else None
+    )
+    return {
+        "line": line,
+        "value": typed.scores.get(code, "")
+        if posted
+        else ("" if line.score is None else line.score),
+        "comment": typed.comments.get(code, line.comment) if posted else line.comment,
+        "error": errors.get(f"score_{code}", ""),
+        "planned": typed.planned.get(code, _value(line.planned)),
+        "actual": typed.actuals.get(code, _value(line.actual)),
+        "percent": line.percent,
+        "computed": computed,
+        "achieved": typed.achieved.get(code, saved_choice),
+        "reason": typed.reasons.get(code, line.override_reason),
+        "allowed": allowed,
+        "planned_error": errors.get(f"planned_{code}", ""),
+        "actual_error": errors.get(f"actual_{code}", ""),
+        "reason_error": errors.get(f"reason_{code}", ""),
+    }
 
 
 def _evaluator_choices(request: HttpRequest, task: Task) -> dict[str, Any]:
