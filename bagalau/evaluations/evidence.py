@@ -46,7 +46,7 @@ def path_of(evidence: Evidence) -> Path:
     return _root() / key[:2] / key
 
 
-def _may_write(task: Task, roles: set[str]) -> bool:
+def may_write(task: Task, roles: set[str]) -> bool:
     """The evaluator while the sheet is his; HR and strategic planning while they enter the
     quarter's values (002 p23)."""
     if task.state not in OPEN_TASK_STATES:
@@ -75,7 +75,7 @@ def evidence_attach(*, actor: Any, task_id: int, line_code: str, upload: Any) ->
     task, roles = access.access_task(actor, task_id, for_update=True)
     if task.kind not in KPI_KINDS:
         raise DomainError(MSG_NOT_KPI, code="not_kpi", field="line")
-    if not _may_write(task, roles):
+    if not may_write(task, roles):
         if task.state in OPEN_TASK_STATES:
             raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
         raise Conflict(MSG_CLOSED, code="invalid_state", field="state")
@@ -144,7 +144,7 @@ def evidence_remove(*, actor: Any, evidence_id: int) -> Task:
     if evidence is None:
         raise NotFound(access.MSG_NOT_FOUND, code="not_found")
     task, roles = access.access_task(actor, evidence.task_id, for_update=True)
-    if evidence.uploaded_by_id != getattr(actor, "pk", None) or not _may_write(task, roles):
+    if evidence.uploaded_by_id != getattr(actor, "pk", None) or not may_write(task, roles):
         if task.state not in OPEN_TASK_STATES:
             raise Conflict(MSG_CLOSED, code="invalid_state", field="state")
         raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")

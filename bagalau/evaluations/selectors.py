@@ -476,6 +476,7 @@ def dashboard(user: Any) -> dict[str, Any]:
             overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())),
             # Open sheets the bulk page fills: the card links there only when it answers.
             bulk=Count("id", filter=Q(kind=BULK_KIND)),
+            kpi=Count("id", filter=Q(kind__in=("kpi_quarterly", "kpi_annual"))),
         )
         .order_by("schedule__year", "schedule__quarter")
     )
@@ -508,9 +509,31 @@ def dashboard(user: Any) -> dict[str, Any]:
         )
         .order_by("-year", "-quarter")[:6]
     )
+    # KPI work (issue 14): the 2018 sheets the user agrees as the superior (001 p19-21);
+    # for HR and strategic planning, the quarter's values to send (002 p23) and the agreed
+    # 2018 sheets to pass to the commission (001 p24).
+    to_agree = list(
+        Task.objects.filter(reviewer_user=user, kind="kpi_annual", state=TaskState.SUBMITTED)
+        .select_related("servant", "schedule")
+        .order_by("submitted_at", "pk")[:50]
+    )
+    planning_bodies = {b for b, r in roles if r == Role.STRATEGIC_PLANNING}
+    kpi_process = list(
+        Task.objects.filter(
+            Q(body_id__in=hr_bodies | planning_bodies, kind="kpi_quarterly", state=TaskState.ACTUALS_DUE)
+            | Q(body_id__in=hr_bodies, kind="kpi_annual", state=TaskState.AGREED)
+        )
+        .filter(lines__isnull=False)
+        .distinct()
+        .select_related("servant", "schedule")
+        .order_by("schedule__year", "schedule__quarter", "actuals_due", "commission_due", "pk")[:50]
+    )  # fmt: skip
     return {
         "to_approve": to_approve,
         "evaluator": evaluator,
         "unacknowledged": unacknowledged,
         "hr_schedules": hr_schedules,
+        "to_agree": to_agree,
+        "kpi_process": kpi_process,
+        "today": timezone.localdate(),
     }

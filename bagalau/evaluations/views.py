@@ -24,6 +24,7 @@ from bagalau.methodology.models import Band, KpiScoreRow
 from bagalau.org import selectors as org_selectors
 
 from . import access, forms, notices, selectors, services
+from . import evidence as evidence_service
 from .models import (
     OPEN_TASK_STATES,
     Participation,
@@ -469,14 +470,20 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     if result is not None and not readable:
         result = None  # 002 p21: HR officers run the process without the content
     if result is not None:
-        band = task.version.bands.filter(scale="score", code=result.band).first()
+        scale = "kpi_count" if task.kind == "kpi_annual" else "score"  # 001 p18
+        band = task.version.bands.filter(scale=scale, code=result.band).first()
     achieved = sum(1 for line in lines if line.achieved) if task.kind == "kpi_annual" else None
+    # Evidence of the KPI values (001 p22), under the sheet's confidentiality (002 p21).
+    files = list(task.evidence.select_related("line")) if lines else []
+    may_attach = is_kpi and bool(lines) and evidence_service.may_write(task, roles)
     return render(
         request,
         "evaluations/sheet.html",
         {
             "task": task, "cells": cells, "result": result, "band": band,
             "readable": readable, "actions": actions, "kind": task.kind,
+            "files": files, "may_attach": may_attach, "evidence_lines": lines if may_attach else [],
+            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
             "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
             "editable": EVALUATOR in roles and "save_draft" in actions,
             "values_editable": task.kind == "kpi_quarterly" and "save_actuals" in actions,

@@ -140,3 +140,20 @@ def test_outsiders_cannot_attach_and_a_submitted_sheet_is_closed(kpi_sheet):
             evidence.evidence_remove(actor=w.users["hrofficer"], evidence_id=ev.pk)
     # Submitted: now the evaluated head reads the evidence.
     assert w.client("heada").get(reverse("evaluations:evidence", args=[ev.pk])).status_code == 200
+
+
+def test_the_sheet_page_lists_the_files_and_offers_the_upload_to_who_may(kpi_sheet):
+    w, task = kpi_sheet
+    url = reverse("evaluations:sheet", args=[task.pk])
+    with at("2026-04-02 10:00"):
+        html = w.client("hrofficer").get(url).content.decode()
+        assert 'id="evidence-form"' in html and 'enctype="multipart/form-data"' in html
+        response = w.client("hrofficer").post(
+            reverse("evaluations:evidence_attach", args=[task.pk]),
+            {"line": "kpi2", "file": SimpleUploadedFile("хат.pdf", PDF)},
+        )
+        assert response.status_code == 302
+        html = w.client("firsthead").get(url).content.decode()
+    ev = Evidence.objects.get()
+    assert reverse("evaluations:evidence", args=[ev.pk]) in html and "хат.pdf" in html
+    assert 'id="evidence-form"' not in html  # the evaluator writes only after the values come

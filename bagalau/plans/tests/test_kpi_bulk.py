@@ -114,3 +114,47 @@ def test_the_2018_year_end_sheets_on_one_page(body2018):
         task.refresh_from_db()
         # KPI 5 is "lower is better" (100 against a ceiling of 100): achieved; KPI 4 is not.
         assert task.state == TaskState.SUBMITTED and task.score == 4
+
+
+def test_the_dashboards_show_each_actors_kpi_work(body2023):
+    from bagalau.org.models import Role, RoleAssignment
+
+    w = body2023
+    RoleAssignment.objects.create(
+        body=w.body, user=w.users["colleague"], role=Role.STRATEGIC_PLANNING
+    )
+    open_plans(w)
+    plan = plan_of(w, w.head_a)
+    with at("2026-01-12 10:00"):
+        save(w, "firsthead", plan, kpis(3))
+        act(w, "firsthead", plan, "submit")
+        act(w, "colleague", plan, "agree", checklist=SMART)
+        act(w, "hrofficer", plan, "approve", checklist=SMART)
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+    with at("2026-03-20 10:00"):
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    task = Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+    with at("2026-04-06 10:00"):  # after the values were due (3 April): overdue
+        for who in ("hrofficer", "colleague"):
+            html = w.client(who).get("/").content.decode()
+            assert (
+                'id="kpi-process"' in html and reverse("evaluations:sheet", args=[task.pk]) in html
+            ), who
+            assert "overdue" in html or "мерзімі өткен" in html
+        assert 'id="kpi-process"' not in w.client("heada").get("/").content.decode()
+
+
+def test_the_superior_finds_the_2018_sheets_to_agree(body2018):
+    w = body2018
+    open_plans(w)
+    approved_plan_2018(w, w.servant, "heada", "firsthead")
+    schedule = year_schedule(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant, kind="kpi_annual")
+    with at("2026-12-21 10:00"):
+        transition(actor=w.users["heada"], task_id=task.pk, action="submit",
+                   sheet=SheetInput(actuals={f"kpi{i}": "100" for i in range(1, 6)}))  # fmt: skip
+        html = w.client("firsthead").get("/").content.decode()
+    assert 'id="to-agree"' in html and reverse("evaluations:sheet", args=[task.pk]) in html
+    assert 'id="to-agree"' not in w.client("heada").get("/").content.decode()
