@@ -265,7 +265,7 @@ def build_2018(builder: DemoBuilder) -> StateBody:
     first = _position(
         body, lead, "00-01", "Аппарат басшысы", "Руководитель аппарата", "E-1", head=True
     )
-    builder.servant(body, first, start=builder.past(2017, 2, 1), username="firsthead2")
+    builder.servant(body, first, start=builder.past(2017, 2, 1), username="firsthead2018")
     specs = [
         (
             "01",
@@ -341,6 +341,9 @@ def build_2018(builder: DemoBuilder) -> StateBody:
     _role(builder, body, authorized, Role.AUTHORIZED_PERSON)
     builder.logins.append(Login("servant2018", "servant", body.name_en))
     builder.logins.append(Login("head2018", "evaluator (head of unit 01)", body.name_en))
+    builder.logins.append(
+        Login("firsthead2018", "first head (approves plans, agrees KPI sheets)", body.name_en)
+    )
     return body
 
 
@@ -393,15 +396,27 @@ def _delete_body(body: StateBody) -> None:
     and the body's audit chain through `audit_purge()` (demo data, not real records)."""
     from bagalau.core.audit_chain import chain_key
     from bagalau.core.models import AuditChainHead, AuditEvent, audit_purge
-    from bagalau.evaluations.models import Result, ResultChange, Schedule, Task
+    from bagalau.evaluations.evidence import path_of
+    from bagalau.evaluations.models import Evidence, Result, ResultChange, Schedule, Task
     from bagalau.notifications.models import Notification
     from bagalau.org.models import Absence, Appointment
+    from bagalau.plans.models import Monitoring, PlanKpi, PlanReview, PlanRevision, WorkPlan
 
     Notification.objects.filter(body=body).delete()
     ResultChange.objects.filter(result__body=body).delete()
     Result.objects.filter(body=body).delete()
+    for evidence in Evidence.objects.filter(task__body=body):
+        path_of(evidence).unlink(missing_ok=True)
+    Evidence.objects.filter(task__body=body).delete()
     Task.objects.filter(body=body).delete()
     Schedule.objects.filter(body=body).delete()
+    plans = WorkPlan.objects.filter(body=body)
+    plans.update(current_revision=None, approved_revision=None)
+    Monitoring.objects.filter(plan__body=body).delete()
+    PlanReview.objects.filter(plan__body=body).delete()
+    PlanKpi.objects.filter(revision__plan__body=body).delete()
+    PlanRevision.objects.filter(plan__body=body).delete()
+    plans.delete()
     with audit_purge():
         AuditEvent.objects.filter(body=body).delete()
         AuditChainHead.objects.filter(key=chain_key(body.pk)).delete()

@@ -117,6 +117,7 @@ WORK: dict[str, Callable[[Any, str, User], bool]] = {
     "chair2018": sheets_to_fill,  # the head of unit 02 evaluates its staff
     "authorized2018": schedule_to_approve,
     "head2018": sheets_to_fill,
+    "firsthead2018": sheets_to_fill,  # the heads' year-end KPI sheets (001 p17)
     # 2018-model servants: their work plan approved, its quarterly monitoring (001 p16); the
     # commission's agenda and protocol (001 p29-39) come with the commission.
     "servant2018": unread_notice,
