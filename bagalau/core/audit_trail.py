@@ -53,6 +53,20 @@ ACTION_LABELS: dict[str, Any] = {
     "task.reopen": _("sheet reopened"),
     "task.acknowledge": _("result acknowledged"),
     "task.record_refusal": _("refusal to acknowledge recorded"),
+    "task.save_actuals": _("KPI actual values saved"),
+    "task.send_actuals": _("KPI actual values sent to the evaluator"),
+    "task.agree": _("KPI sheet agreed by the superior"),
+    "task.to_commission": _("KPI sheet passed to the commission"),
+    "evidence.attached": _("evidence file attached"),
+    "evidence.removed": _("evidence file removed"),
+    "plans.opened": _("work plans opened"),
+    "plan.saved": _("work plan saved"),
+    "plan.submit": _("work plan submitted"),
+    "plan.agree": _("work plan agreed"),
+    "plan.approve": _("work plan approved"),
+    "plan.return": _("work plan returned for correction"),
+    "plan.amend": _("work plan reopened for a change"),
+    "plan.monitor": _("quarterly monitoring recorded"),
     "results.year_formed": _("year results formed"),
     "result.acknowledged": _("year result acknowledged"),
 }
@@ -86,6 +100,17 @@ DETAIL_LABELS: dict[str, Any] = {
     "created": _("created"),
     "date": _("date"),
     "deleted": _("deleted"),
+    "due": _("due date"),
+    "file": _("file"),
+    "kpis": _("KPIs"),
+    "line": _("KPI"),
+    "new": _("new"),
+    "not_required": _("not drawn up"),
+    "quarter": _("quarter"),
+    "sha256": _("checksum (SHA-256)"),
+    "size": _("size"),
+    "step": _("step"),
+    "version": _("version"),
     "end": _("to"),
     "effective_from": _("in force from"),
     "fields": _("fields"),
@@ -131,6 +156,16 @@ def _value_labels(action: str, key: str) -> dict[str, Any]:
         from bagalau.methodology.models import VersionState
 
         return dict(VersionState.choices)
+    if key in ("from", "to") and family == "plan":
+        from bagalau.plans.models import PlanState
+
+        return dict(PlanState.choices)
+    if key == "step" and family == "plan":
+        return {
+            "approver": _("the approver"),
+            "strategic_planning": _("the strategic planning unit"),
+            "hr": _("HR"),
+        }
     if key in ("from", "to") and family == "secondment":
         return dict(SecondmentStatus.choices)
     if key == "role":

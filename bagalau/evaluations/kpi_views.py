@@ -7,15 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
-from bagalau.core.errors import DomainError, NotFound
+from bagalau.core.errors import NotFound
 from bagalau.methodology.models import KpiScoreRow
 
 from . import access, selectors, services
@@ -23,7 +21,7 @@ from .kpi_lines import KPI_KINDS
 from .models import Schedule, Task, TaskState
 from .rules import kpi as kpi_rules
 from .rules.workflow import MSG_STALE
-from .views import _posted_task_ids, _revision, _sheet_input
+from .views import _posted_task_ids, _revision, _sheet_input, bulk_apply
 
 # The states in which the evaluator writes a KPI sheet (after HR's values, 002 p23).
 EVALUATOR_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
@@ -69,27 +67,7 @@ def kpi_bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             action = "submit" if submit and _complete(task, data) else "save_draft"
             posted[task.pk] = data
             items.append(services.SheetItem(task.pk, action, _revision(request.POST, prefix), data))
-        saved = submitted = 0
-        for task_id, done in services.tasks_transition(actor=request.user, items=items).items():
-            if isinstance(done, DomainError):
-                errors[task_id] = {e.field or "": e.text() for e in done.errors} or {
-                    done.field or "": done.text()
-                }
-                continue
-            del posted[task_id]
-            submitted += done.state == TaskState.SUBMITTED
-            saved += done.state != TaskState.SUBMITTED
-        if errors:
-            messages.error(
-                request,
-                _("Some sheets were not saved: see the marked rows. Your entries are kept."),
-            )
-        else:
-            messages.success(
-                request,
-                _("Saved: %(saved)s drafts, %(submitted)s submitted.")
-                % {"saved": saved, "submitted": submitted},
-            )
+        if bulk_apply(request, items, posted, errors):
             return redirect(f"{request.path}?page={page_number}")
     page = Paginator(tasks_qs.prefetch_related("lines"), settings.PAGE_SIZE).get_page(page_number)
     tasks = list(page.object_list)

@@ -307,7 +307,6 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             .prefetch_related("lines")
         )
         submit = "submit" in request.POST
-        saved = submitted = 0
         items: list[services.SheetItem] = []
         for task in tasks:
             prefix = f"t{task.pk}-"
@@ -326,27 +325,7 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             action = "submit" if submit and complete else "save_draft"
             posted[task.pk] = data
             items.append(services.SheetItem(task.pk, action, _revision(request.POST, prefix), data))
-        # One transaction, a constant number of queries whatever the number of rows.
-        for task_id, done in services.tasks_transition(actor=request.user, items=items).items():
-            if isinstance(done, DomainError):
-                errors[task_id] = {e.field or "": e.text() for e in done.errors} or {
-                    done.field or "": done.text()
-                }
-                continue
-            del posted[task_id]
-            submitted += done.state == TaskState.SUBMITTED
-            saved += done.state != TaskState.SUBMITTED
-        if errors:
-            messages.error(
-                request,
-                _("Some sheets were not saved: see the marked rows. Your entries are kept."),
-            )
-        else:
-            messages.success(
-                request,
-                _("Saved: %(saved)s drafts, %(submitted)s submitted.")
-                % {"saved": saved, "submitted": submitted},
-            )
+        if bulk_apply(request, items, posted, errors):
             return _bulk_redirect(schedule_id, request.POST, unit_id)
     page = Paginator(
         selectors.bulk_tasks(request.user, schedule_id, unit_id=unit_id).prefetch_related("lines"),
@@ -394,6 +373,38 @@ def bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             "query": f"unit={unit_id}" if unit_id else "",
         },
     )
+
+
+def bulk_apply(
+    request: HttpRequest,
+    items: list[services.SheetItem],
+    posted: dict[int, SheetInput],
+    errors: dict[int, dict[str, str]],
+) -> bool:
+    """Save or submit the rows of a one-page form in one `tasks_transition` call (one
+    transaction, a constant number of queries whatever the number of rows); a row's error
+    stays in `errors` with its typed values in `posted`. Whether every row went through."""
+    saved = submitted = 0
+    for task_id, done in services.tasks_transition(actor=request.user, items=items).items():
+        if isinstance(done, DomainError):
+            errors[task_id] = {e.field or "": e.text() for e in done.errors} or {
+                done.field or "": done.text()
+            }
+            continue
+        del posted[task_id]
+        submitted += done.state == TaskState.SUBMITTED
+        saved += done.state != TaskState.SUBMITTED
+    if errors:
+        messages.error(
+            request, _("Some sheets were not saved: see the marked rows. Your entries are kept.")
+        )
+        return False
+    messages.success(
+        request,
+        _("Saved: %(saved)s drafts, %(submitted)s submitted.")
+        % {"saved": saved, "submitted": submitted},
+    )
+    return True
 
 
 def _posted_task_ids(post: Any) -> set[int]:

@@ -267,6 +267,42 @@ def test_notices_were_delivered_and_nothing_is_dated_after_the_demos_day(demo):
     assert "OK" in out.getvalue()
 
 
+def test_plans_in_every_state_and_kpi_sheets_at_every_step(demo):
+    """Issue 14 item 7: plans drawn up, returned, approved, changed after approval; KPI
+    sheets filled, returned and agreed — in both bodies, each role with its work."""
+    from bagalau.plans.models import Monitoring, PlanReview, PlanState, WorkPlan
+
+    day = date.fromisoformat(demo["day"])
+    for model in ("2018", "2023"):
+        body = _body(model)
+        plans = WorkPlan.objects.filter(body=body, year=day.year)
+        states = set(plans.values_list("state", flat=True))
+        assert {PlanState.DRAFT, PlanState.RETURNED, PlanState.APPROVED} <= states, model
+        reviews = PlanReview.objects.filter(plan__body=body)
+        assert (
+            reviews.filter(action="return").exists() and reviews.filter(action="approve").exists()
+        )
+        if day.month >= 6:  # the change after approval happens in June (002 p26)
+            amended = plans.filter(reviews__action="amend").distinct()
+            assert amended.filter(state=PlanState.APPROVED).exists(), model
+            assert amended.first().approved_revision.reason
+        if day.month >= 4:
+            assert Monitoring.objects.filter(plan__body=body, plan__year=day.year).exists(), model
+    body = _body("2023")
+    kpi = Task.objects.filter(body=body, kind="kpi_quarterly")
+    assert kpi.filter(state=TaskState.ACQUAINTED).exists()
+    assert kpi.filter(actuals_sent_at__isnull=False).exists()
+    assert kpi.filter(state=TaskState.ACTUALS_DUE).exists()  # the plan not approved yet
+    body = _body("2018")
+    year = Task.objects.filter(body=body, kind="kpi_annual", schedule__year=day.year - 1)
+    assert year.filter(state=TaskState.FOR_COMMISSION).exists()
+    assert year.filter(state=TaskState.AGREED).exists()
+    assert year.filter(late=True, correction_due__isnull=False).exists()  # 001 p23
+    assert AuditEvent.objects.filter(body=body, action="task.return").exists()
+    provisional = Result.objects.filter(body=body, kind="kpi_annual", provisional=True)
+    assert provisional.exists() and not provisional.filter(acquaintance_due__isnull=False).exists()
+
+
 def test_the_demo_is_kept_unless_reset(demo):
     out = StringIO()
     call_command("demo", "--date", demo["day"], stdout=out)

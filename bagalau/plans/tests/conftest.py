@@ -4,8 +4,11 @@ from datetime import date
 
 import pytest
 
+from bagalau.evaluations.tests.conftest import body2023
 from bagalau.methodology import services as methodology_services
 from bagalau.methodology.models import MethodologyVersion
+
+__all__ = ["body2018", "body2023"]
 
 
 @pytest.fixture
@@ -14,15 +17,5 @@ def body2018(world):
     template = MethodologyVersion.objects.get(body__isnull=True, model="2018")
     methodology_services.version_adopt(
         actor=None, body=world.body, template=template, effective_from=date(2022, 12, 28)
-    )
-    return world
-
-
-@pytest.fixture
-def body2023(world):
-    """The world's body on its own 2023-model version (3 to 5 KPIs of heads, 002 p24)."""
-    template = MethodologyVersion.objects.get(body__isnull=True, model="2023")
-    methodology_services.version_adopt(
-        actor=None, body=world.body, template=template, effective_from=date(2023, 4, 24)
     )
     return world

@@ -12,13 +12,12 @@ from django.urls import reverse
 from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import AuditEvent
 from bagalau.evaluations import evidence
-from bagalau.evaluations import services as evaluations
-from bagalau.evaluations.models import Evidence, Task
+from bagalau.evaluations.models import Evidence
 from bagalau.evaluations.rules import files
 from bagalau.evaluations.services import SheetInput
 from bagalau.evaluations.tests.flow import transition
 
-from .test_plan_scenarios import SMART, act, at, kpis, open_plans, plan_of, save
+from .test_plan_scenarios import at, quarter_kpi_sheets
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,18 +48,7 @@ def test_the_type_is_read_from_the_content():
 def kpi_sheet(body2023, settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
     w = body2023
-    open_plans(w)
-    plan = plan_of(w, w.head_a)
-    with at("2026-01-12 10:00"):
-        save(w, "firsthead", plan, kpis(3))
-        act(w, "firsthead", plan, "submit")
-        act(w, "hrofficer", plan, "approve", checklist=SMART)
-    with at("2026-04-01 10:00"):
-        q1 = evaluations.schedule_create(
-            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
-        )
-        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
-    return w, Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+    return w, quarter_kpi_sheets(w)[0]
 
 
 def test_hr_attaches_evidence_of_an_actual_value_and_the_circle_reads_it(kpi_sheet, settings):

@@ -20,6 +20,7 @@ from .test_plan_scenarios import (
     kpis,
     open_plans,
     plan_of,
+    quarter_kpi_sheets,
     save,
     year_schedule,
 )
@@ -28,26 +29,12 @@ pytestmark = pytest.mark.django_db
 
 
 def quarter_with_values(w):
-    open_plans(w)
-    with at("2026-01-12 10:00"):
-        for head in (w.head_a, w.head_b, w.hr_head):
-            plan = plan_of(w, head)
-            save(w, "firsthead", plan, kpis(3))
-            act(w, "firsthead", plan, "submit")
-            act(w, "hrofficer", plan, "approve", checklist=SMART)
-    with at("2026-04-01 10:00"):
-        q1 = evaluations.schedule_create(
-            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
-        )
-        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
-    tasks = Task.objects.filter(
-        schedule=q1, kind="kpi_quarterly", evaluator_user=w.users["firsthead"]
-    )
+    tasks = quarter_kpi_sheets(w, [w.head_a, w.head_b, w.hr_head])
     with at("2026-04-02 10:00"):
         for task in tasks:
             transition(actor=w.users["hrofficer"], task_id=task.pk, action="send_actuals",
                        sheet=SheetInput(actuals={"kpi1": "100", "kpi2": "95", "kpi3": "60"}))  # fmt: skip
-    return q1, list(tasks.order_by("pk"))
+    return tasks[0].schedule, [Task.objects.get(pk=t.pk) for t in tasks]
 
 
 def test_the_first_head_scores_the_heads_kpis_on_one_page(body2023):

@@ -17,7 +17,14 @@ from django.urls import reverse
 from bagalau.evaluations import services as evaluations
 from bagalau.evaluations.models import SheetLine, Task, TaskState
 from bagalau.plans.models import PlanState, WorkPlan
-from bagalau.plans.tests.test_plan_scenarios import SMART, act, kpis, open_plans, save
+from bagalau.plans.tests.test_plan_scenarios import (
+    SMART,
+    act,
+    kpis,
+    open_plans,
+    quarter_kpi_sheets,
+    save,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,18 +294,7 @@ def test_the_list_costs_the_same_for_10_and_500_plans(plans2018):
 
 def quarter_kpi_sheet(w) -> Task:
     """Head A's approved plan of 3 KPIs (002 p23-24) and the Q1 KPI sheet built from it."""
-    open_plans(w)
-    plan = WorkPlan.objects.get(servant=w.head_a, year=2026)
-    with at("2026-01-12 10:00"):
-        save(w, "firsthead", plan, kpis(3))
-        act(w, "firsthead", plan, "submit")
-        act(w, "hrofficer", plan, "approve", checklist=SMART)
-    with at("2026-04-01 10:00"):
-        q1 = evaluations.schedule_create(
-            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
-        )
-        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
-    return Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+    return quarter_kpi_sheets(w)[0]
 
 
 def test_hr_enters_and_sends_the_quarters_values_without_seeing_a_score(body2023):

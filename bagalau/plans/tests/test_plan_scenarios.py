@@ -270,6 +270,27 @@ def test_a_stale_save_is_refused(body2018):
             )
 
 
+def quarter_kpi_sheets(w, heads=None) -> list[Task]:
+    """The heads' approved plans of 3 KPIs (002 p23-24) and their Q1 KPI sheets."""
+    open_plans(w)
+    with at("2026-01-12 10:00"):
+        for head in heads or [w.head_a]:
+            plan = plan_of(w, head)
+            save(w, "firsthead", plan, kpis(3))
+            act(w, "firsthead", plan, "submit")
+            act(w, "hrofficer", plan, "approve", checklist=SMART)
+    with at("2026-04-01 10:00"):
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    return list(
+        Task.objects.filter(
+            schedule=q1, servant__in=heads or [w.head_a], kind="kpi_quarterly"
+        ).order_by("pk")
+    )
+
+
 # --- 2018: the year-end KPI sheet -----------------------------------------------------------------
 
 
