@@ -290,3 +290,17 @@ def rows(page_events: Any) -> list[Row]:
         )
         for e in page_events
     ]
+
+
+def record_history(object_type: str, object_id: Any, limit: int = 200) -> list[Row]:
+    """One record's transitions with actor and time, oldest first (a sheet's history).
+
+    The same rows as the audit page, without scores (`details`); shown to those who may
+    see the record.
+    """
+    events = (
+        AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+        .select_related("actor")
+        .order_by("id")[:limit]
+    )
+    return rows(events)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bagalau.core.audit_trail import record_history
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.core.forms import id_param
 from bagalau.core.models import User
@@ -484,6 +485,8 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         scale = "kpi_count" if task.kind == "kpi_annual" else "score"  # 001 p18
         band = task.version.bands.filter(scale=scale, code=result.band).first()
     achieved = sum(1 for line in lines if line.achieved) if task.kind == "kpi_annual" else None
+    # Every transition of the sheet with who and when (issue 14: the sheet's history).
+    history = record_history("evaluations.task", task.pk)
     # Evidence of the KPI values (001 p22), under the sheet's confidentiality (002 p21).
     files = list(task.evidence.select_related("line")) if lines else []
     may_attach = is_kpi and bool(lines) and evidence_service.may_write(task, roles)
@@ -493,7 +496,7 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
         {
             "task": task, "cells": cells, "result": result, "band": band,
             "readable": readable, "actions": actions, "kind": task.kind,
-            "files": files, "may_attach": may_attach, "evidence_lines": lines if may_attach else [],
+            "history": history, "files": files, "may_attach": may_attach, "evidence_lines": lines if may_attach else [],
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
             "is_evaluator": EVALUATOR in roles, "is_evaluated": EVALUATED in roles, "is_hr": HR in roles,
             "editable": EVALUATOR in roles and "save_draft" in actions,

@@ -145,3 +145,23 @@ def test_the_superior_finds_the_2018_sheets_to_agree(body2018):
         html = w.client("firsthead").get("/").content.decode()
     assert 'id="to-agree"' in html and reverse("evaluations:sheet", args=[task.pk]) in html
     assert 'id="to-agree"' not in w.client("heada").get("/").content.decode()
+
+
+def test_the_sheet_history_shows_every_transition_with_actor_and_time(body2018):
+    w = body2018
+    open_plans(w)
+    approved_plan_2018(w, w.servant, "heada", "firsthead")
+    schedule = year_schedule(w)
+    task = Task.objects.get(schedule=schedule, servant=w.servant, kind="kpi_annual")
+    actuals = SheetInput(actuals={f"kpi{i}": "100" for i in range(1, 6)})
+    with at("2026-12-21 10:00"):
+        transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=actuals)
+    with at("2026-12-22 11:30"):
+        transition(actor=w.users["firsthead"], task_id=task.pk, action="return", reason="Акт жоқ")
+    with at("2026-12-23 09:15"):
+        transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=actuals)
+        html = w.client("heada").get(reverse("evaluations:sheet", args=[task.pk])).content.decode()
+    history = html[html.index('id="sheet-history"') :]
+    assert "2026-12-22 11:30" in history and "Акт жоқ" in history
+    assert w.first_head.full_name in history or w.users["firsthead"].get_full_name() in history
+    assert history.count("<tr>") == 1 + 3  # the header and the three transitions
