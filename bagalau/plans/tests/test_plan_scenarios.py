@@ -483,3 +483,36 @@ def test_a_2023_quarter_with_hr_actuals_a_refused_score_and_the_results(body2023
         )
     year = Result.objects.get(servant=w.head_a, kind="kpi_quarterly", year=2026, quarter=0)
     assert year.score == D("3.67") and year.quarters == [1]
+
+
+def test_a_head_away_at_evaluation_time_is_evaluated_on_the_same_sheet_after_return(body2023):
+    """002 p6: absent at evaluation time → the KPI evaluation within 5 working days after the
+    return, on the same sheet with its own due date."""
+    w = body2023
+    open_plans(w)
+    plan = plan_of(w, w.head_a)
+    with at("2026-01-12 10:00"):
+        save(w, "firsthead", plan, kpis(3))
+        act(w, "firsthead", plan, "submit")
+        act(w, "hrofficer", plan, "approve", checklist=SMART)
+        # Annual leave Monday 6 - Friday 17 April, over the 10 April due date (002 p5).
+        org_services.absence_save(
+            actor=w.users["hrofficer"], servant=w.head_a, kind="annual_leave",
+            start_date=date(2026, 4, 6), end_date=date(2026, 4, 17),
+        )  # fmt: skip
+    with at("2026-04-01 10:00"):
+        q1 = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=1
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=q1.pk)
+    task = Task.objects.get(schedule=q1, servant=w.head_a, kind="kpi_quarterly")
+    # Back on Monday 20 April; the 5th working day after it is Monday 27 April.
+    assert task.participation == "deferred" and task.due_date == date(2026, 4, 27)
+    assert task.lines.count() == 3 and task.state == TaskState.ACTUALS_DUE
+    with at("2026-04-21 10:00"):
+        transition(actor=w.users["hrofficer"], task_id=task.pk, action="send_actuals",
+                   sheet=SheetInput(actuals={"kpi1": "100", "kpi2": "100", "kpi3": "100"}))  # fmt: skip
+        transition(actor=w.users["firsthead"], task_id=task.pk, action="submit",
+                   sheet=SheetInput({"kpi1": "5", "kpi2": "5", "kpi3": "4"}))  # fmt: skip
+    task.refresh_from_db()
+    assert task.state == TaskState.SUBMITTED and not task.late
