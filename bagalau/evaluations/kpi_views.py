@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -23,6 +22,9 @@ from .rules import kpi as kpi_rules
 from .rules.workflow import MSG_STALE
 from .views import _posted_task_ids, _revision, _sheet_input, bulk_apply
 
+# Sheets per page: each KPI sheet carries up to the version's KPIs (5), so a page holds
+# fewer sheets than the differentiation page's rows, and stays as small.
+KPI_PAGE_SIZE = 20
 # The states in which the evaluator writes a KPI sheet (after HR's values, 002 p23).
 EVALUATOR_STATES = (TaskState.PENDING, TaskState.DRAFT, TaskState.RETURNED)
 
@@ -69,7 +71,7 @@ def kpi_bulk(request: HttpRequest, schedule_id: int) -> HttpResponse:
             items.append(services.SheetItem(task.pk, action, _revision(request.POST, prefix), data))
         if bulk_apply(request, items, posted, errors):
             return redirect(f"{request.path}?page={page_number}")
-    page = Paginator(tasks_qs.prefetch_related("lines"), settings.PAGE_SIZE).get_page(page_number)
+    page = Paginator(tasks_qs.prefetch_related("lines"), KPI_PAGE_SIZE).get_page(page_number)
     tasks = list(page.object_list)
     versions = {t.version_id for t in tasks}
     table: dict[int, list[kpi_rules.ScoreRow]] = {v: [] for v in versions}

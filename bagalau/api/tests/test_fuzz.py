@@ -3,7 +3,7 @@
 Run by `make fuzz` (SQLite, and PostgreSQL when it answers: NUL bytes only fail there),
 not by the default pytest run (`-m "not fuzz"`). Every operation is tried with generated
 data (positive and negative) twice: with the path ids schemathesis invents, and with the
-ids of a real body, schedule, sheet, servant, result and notification, so the handlers
+ids of a real body, schedule, sheet, servant, result, notification and work plan, so the handlers
 behind the 404s are reached too. The calls go in-process through the WSGI application,
 authenticated as an HR officer and as an evaluator (Bearer token and session, writes included);
 each call runs in a savepoint rolled back afterwards, so the examples do not depend on each
@@ -53,7 +53,7 @@ def wsgi_app() -> Iterator[Any]:
 
 @pytest.fixture
 def ids(world: Any) -> dict[str, int]:
-    """An approved 2026 Q1 schedule of the world's body (2023 model), a submitted sheet."""
+    """An approved 2026 Q1 schedule of the world's body (2023 model), a submitted sheet, a plan."""
     from bagalau.evaluations import services
     from bagalau.evaluations.models import Task
     from bagalau.evaluations.services import SheetInput
@@ -78,7 +78,14 @@ def ids(world: Any) -> dict[str, int]:
     task.refresh_from_db()
     open_task = Task.objects.filter(schedule=schedule, evaluator=world.head_a).exclude(pk=task.pk)
     notification = Notification.objects.order_by("id").first()
+    # A work plan in draft (issue 14), so the work-plans handlers meet a real one.
+    from bagalau.plans import services as plans
+    from bagalau.plans.models import WorkPlan
+
+    plans.plans_open(actor=world.users["hrofficer"], body=world.body, year=2026)
+    plan = WorkPlan.objects.get(servant=world.head_a, year=2026)
     return {
+        "plan_id": plan.pk,
         "body_id": world.body.pk,
         "schedule_id": schedule.pk,
         "task_id": (open_task.first() or task).pk,

@@ -165,3 +165,89 @@ def test_the_sheet_history_shows_every_transition_with_actor_and_time(body2018):
     assert "2026-12-22 11:30" in history and "Акт жоқ" in history
     assert w.first_head.full_name in history or w.users["firsthead"].get_full_name() in history
     assert history.count("<tr>") == 1 + 3  # the header and the three transitions
+
+
+def grow_with_plans(w, schedule, count: int) -> None:
+    """`count` more servants in unit A with approved 5-KPI plans, then their year sheets."""
+    from datetime import date
+
+    from bagalau.demo.management.commands.generate import synthetic_iins
+    from bagalau.org.models import Appointment, Position, Servant
+    from bagalau.plans.models import PlanKpi, PlanRevision, WorkPlan
+
+    unit = w.head_a.appointments.get().position.unit
+    start = Position.objects.count()
+    Position.objects.bulk_create(
+        Position(body=w.body, unit=unit, code=f"KP{start + i}", title_kk="Маман", category="E-5")
+        for i in range(count)
+    )
+    positions = list(
+        Position.objects.filter(body=w.body, code__startswith="KP").order_by("-id")[:count]
+    )
+    last = Servant.objects.order_by("-pk").values_list("pk", flat=True).first()
+    Servant.objects.bulk_create(
+        Servant(body=w.body, iin=iin, last_name_kk=f"Қызметші{i:04d}", first_name_kk="А")
+        for i, iin in enumerate(synthetic_iins(281_000_000 + start, count))
+    )
+    ids = list(Servant.objects.filter(pk__gt=last).order_by("id").values_list("pk", flat=True))
+    Appointment.objects.bulk_create(
+        Appointment(servant_id=s, position=p, start_date=date(2020, 1, 1))
+        for s, p in zip(ids, positions, strict=True)
+    )
+    plans = WorkPlan.objects.bulk_create(
+        WorkPlan(
+            body=w.body,
+            servant_id=s,
+            version=schedule.version,
+            kind="kpi_annual",
+            year=2026,
+            state="approved",
+            drafter=w.head_a,
+            drafter_user=w.users["heada"],
+        )  # fmt: skip
+        for s in ids
+    )
+    plans = list(WorkPlan.objects.filter(servant_id__in=ids))
+    PlanRevision.objects.bulk_create(PlanRevision(plan=p, number=1) for p in plans)
+    revisions = {r.plan_id: r for r in PlanRevision.objects.filter(plan__in=plans)}
+    PlanKpi.objects.bulk_create(
+        PlanKpi(
+            revision=revisions[p.pk],
+            order=i,
+            name=f"НМИ {i}",
+            source="strategic_plan",
+            unit="%",
+            planned=100,
+            deadline=date(2026, 12, 1),
+            key_result="Нәтиже",
+        )  # fmt: skip
+        for p in plans
+        for i in range(1, 6)
+    )
+    for p in plans:
+        p.approved_revision = p.current_revision = revisions[p.pk]
+    WorkPlan.objects.bulk_update(plans, ["approved_revision", "current_revision"], batch_size=500)
+    evaluations.build_tasks(schedule, ids)
+
+
+def test_the_kpi_sheets_page_costs_the_same_at_10_and_500_sheets(body2018):
+    w = body2018
+    with at("2026-12-10 10:00"):
+        schedule = evaluations.schedule_create(
+            actor=w.users["hrofficer"], body=w.body, year=2026, quarter=0
+        )
+        evaluations.schedule_approve(actor=w.users["authorized"], schedule_id=schedule.pk)
+    url = reverse("evaluations:kpi_bulk", args=[schedule.pk])
+    counts, sizes = [], []
+    for total in (10, 500):
+        have = Task.objects.filter(
+            schedule=schedule, kind="kpi_annual", evaluator_user=w.users["heada"]
+        ).count()
+        grow_with_plans(w, schedule, total - have)
+        with at("2026-12-21 10:00"), CaptureQueriesContext(connection) as ctx:
+            response = w.client("heada").get(url)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+        sizes.append(len(response.content))
+    assert counts[0] == counts[1], counts
+    assert sizes[1] < 150_000  # a page of sheets (KPI_PAGE_SIZE), not all 500
