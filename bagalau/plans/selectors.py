@@ -20,7 +20,7 @@ def dashboard(user: Any) -> dict[str, Any]:
     """The plans the user draws up (draft, returned) and the ones waiting for their review
     step, soonest due first, in three queries whatever the number of plans (issue 14)."""
     if not getattr(user, "is_authenticated", False):
-        return {"plans_to_draw": [], "plans_to_review": []}
+        return {"plans_to_draw": [], "plans_to_review": [], "my_plans": []}
     today = timezone.localdate()
     to_draw = list(
         WorkPlan.objects.filter(drafter_user=user, state__in=[PlanState.DRAFT, PlanState.RETURNED])
@@ -48,4 +48,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         )
         if mine and len(to_review) < DASHBOARD_PLANS:
             to_review.append(plan)
-    return {"plans_to_draw": to_draw, "plans_to_review": to_review}
+    # The servant's own plans of this year and the last (their KPIs and where the plan is).
+    mine_qs = WorkPlan.objects.filter(servant__user=user, year__gte=today.year - 1)
+    my_plans = list(mine_qs.exclude(state=PlanState.NOT_REQUIRED).order_by("-year")[:2])
+    return {"plans_to_draw": to_draw, "plans_to_review": to_review, "my_plans": my_plans}

@@ -428,5 +428,7 @@ def test_the_dashboard_lists_plans_to_draw_up_and_to_review(plans2018):
         superior = w.client("firsthead").get("/")
         assert plan in superior.context["plans_to_review"]
         assert plan_url(plan) in superior.content.decode()
-        # Not the servant's to review.
-        assert w.client("servant").get("/").context["plans_to_review"] == []
+        # Not the servant's to review; the servant sees their own plan and where it is.
+        own = w.client("servant").get("/")
+        assert own.context["plans_to_review"] == [] and own.context["my_plans"] == [plan]
+        assert 'id="my-plans"' in own.content.decode()
