@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import DomainError, FieldError, NotFound, PermissionDenied
-from bagalau.core.models import audit, audit_many
+from bagalau.core.models import audit
 from bagalau.evaluations.rules import kpi as kpi_rules
 from bagalau.evaluations.rules.workflow import HR, check_revision, check_transition, next_state
 from bagalau.methodology import selectors as methodology_selectors
@@ -652,6 +652,6 @@ def history(plan: WorkPlan) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "KpiInput", "access_plan", "audit_many", "history", "monitoring_record", "plan_roles",
+    "KpiInput", "access_plan", "history", "monitoring_record", "plan_roles",
     "plan_save", "plan_transition", "plans_open", "plans_refresh", "plans_visible",
 ]  # fmt: skip
