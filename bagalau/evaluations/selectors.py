@@ -22,6 +22,7 @@ from bagalau.org.selectors import current_appointments_prefetch, servants_matchi
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
+from .kpi_lines import KPI_KINDS
 from .models import DONE_TASK_STATES, Result, Schedule, Task, TaskState
 from .models import OPEN_TASK_STATES as OPEN_STATES
 from .rules import eligibility as rule
@@ -476,7 +477,7 @@ def dashboard(user: Any) -> dict[str, Any]:
             overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())),
             # Open sheets the bulk page fills: the card links there only when it answers.
             bulk=Count("id", filter=Q(kind=BULK_KIND)),
-            kpi=Count("id", filter=Q(kind__in=("kpi_quarterly", "kpi_annual"))),
+            kpi=Count("id", filter=Q(kind__in=KPI_KINDS)),
         )
         .order_by("schedule__year", "schedule__quarter")
     )

@@ -26,6 +26,7 @@ from bagalau.org import selectors as org_selectors
 
 from . import access, forms, notices, selectors, services
 from . import evidence as evidence_service
+from .kpi_lines import KPI_KINDS
 from .models import (
     OPEN_TASK_STATES,
     Participation,
@@ -468,7 +469,7 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     actions = available(machine_for(task.kind), task.state, roles)
     readable = access.sheet_readable(task, roles)
     # KPI sheets: HR and strategic planning read (and enter) the values, never the scores.
-    is_kpi = task.kind in ("kpi_quarterly", "kpi_annual")
+    is_kpi = task.kind in KPI_KINDS
     values_shown = is_kpi and access.actuals_readable(roles)
     lines = list(task.lines.all()) if readable or values_shown else []
     score_rows: list[kpi_rules.ScoreRow] = []

@@ -33,6 +33,8 @@ DRAFT, IN_REVIEW, RETURNED, APPROVED, NOT_REQUIRED = (
 DRAFTER, REVIEWER, APPROVER, EVALUATED, PLANNING = (
     "drafter", "reviewer", "approver", "evaluated", "strategic_planning",
 )  # fmt: skip
+# The approver named on the plan reads it whatever its step (the servant's chain).
+CHAIN = "chain"
 # Review steps: who holds each.
 STEP_APPROVER, STEP_PLANNING, STEP_HR = "approver", "strategic_planning", "hr"
 

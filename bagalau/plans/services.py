@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.evaluations.kpi_lines import KPI_KINDS
 from bagalau.evaluations.rules import kpi as kpi_rules
 from bagalau.evaluations.rules.workflow import HR, check_revision, check_transition, next_state
 from bagalau.methodology import selectors as methodology_selectors
@@ -34,7 +35,6 @@ from bagalau.workdays import services as workday_services
 from . import notices, rules
 from .models import Monitoring, PlanKpi, PlanReview, PlanRevision, PlanState, Source, WorkPlan
 
-KPI_KINDS = ("kpi_annual", "kpi_quarterly")
 MSG_NOT_FOUND = _("Not found.")
 MSG_FORBIDDEN = _("You do not have access to this.")
 MSG_NO_KPI_KIND = _("The methodology version in force for this year has no KPI evaluation.")
@@ -85,7 +85,7 @@ def plan_roles(user: Any, plan: WorkPlan, held: frozenset[str] | None = None) ->
     if planning:
         roles.add(rules.PLANNING)
     if plan.approver_user_id == user.pk:
-        roles.add("chain")
+        roles.add(rules.CHAIN)
     if plan.state == PlanState.IN_REVIEW and plan.step < len(plan.steps):
         step = plan.steps[plan.step]
         holds = (
@@ -602,13 +602,9 @@ def monitoring_record(
         raise DomainError(MSG_QUARTER, code="quarter", field="quarter")
     if date(plan.year + (q == 4), (3 * q) % 12 + 1, 1) > _today():
         raise DomainError(MSG_MONITOR_FUTURE, code="quarter_open", field="quarter")
-    text = (
-        _text(recommendations, "recommendations", str(_("Recommendations")), 4000, required=True)
-        if recommendations and recommendations.strip()
-        else ""
-    )
-    if not text:
+    if not (recommendations or "").strip():
         raise DomainError(MSG_RECOMMENDATIONS, code="required", field="recommendations")
+    text = _text(recommendations, "recommendations", str(_("Recommendations")), 4000, required=True)
     orders = (
         {str(k.order) for k in plan.approved_revision.kpis.all()}
         if plan.approved_revision
