@@ -98,6 +98,7 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 def _mount() -> None:
     from bagalau.evaluations.api import router as evaluations_router
+    from bagalau.evaluations.competency_api import router as competency_sheets_router
     from bagalau.methodology.api import router as catalog_router
     from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
@@ -109,6 +110,7 @@ def _mount() -> None:
     api.add_router("/notifications", notifications_router, tags=["notifications"])
     api.add_router("/evaluations", evaluations_router, tags=["evaluations"])
     api.add_router("/work-plans", plans_router, tags=["work-plans"])
+    api.add_router("/competencies/sheets", competency_sheets_router, tags=["competencies"])
     api.add_router("/", org_router, tags=["org"])
 
 

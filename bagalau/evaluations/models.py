@@ -254,6 +254,33 @@ class SheetLine(models.Model):
         return localized(self, "name")
 
 
+class IndicatorMark(models.Model):
+    """One effective behaviour indicator of a competency line of a 2018 competency sheet
+    (001 p25-27; 002 Appendix 3): observed or not, as the direct supervisor marks it.
+
+    The line (one per applicable competency) keeps "meets expectations" in `achieved` and
+    the count observed in `score`; the indicator's text stays in the catalog it came from.
+    """
+
+    line = models.ForeignKey(SheetLine, on_delete=models.CASCADE, related_name="marks")
+    indicator = models.ForeignKey(
+        "methodology.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    observed = models.BooleanField(_("observed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator mark")
+        verbose_name_plural = _("indicator marks")
+        ordering = ["line_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "order"], name="indicator_mark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}/{self.order}: {self.observed}"
+
+
 class Result(models.Model):
     """A quarter or year result with its band; the original score is never overwritten."""
 

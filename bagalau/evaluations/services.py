@@ -41,10 +41,11 @@ from bagalau.org.selectors import OrgSnapshot
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
-from . import access, kpi_lines, notices, results
+from . import access, competency_lines, kpi_lines, notices, results
 from .models import (
     OPEN_TASK_STATES,
     EvaluatorSource,
+    IndicatorMark,
     Participation,
     PeriodKind,
     Result,
@@ -54,6 +55,7 @@ from .models import (
     Task,
     TaskState,
 )
+from .rules import competency as competency_rules
 from .rules import deadlines as deadline_rules
 from .rules import eligibility as eligibility_rules
 from .rules import kpi as kpi_rules
@@ -554,6 +556,8 @@ def build_tasks(schedule: Schedule, servant_ids: Iterable[int] | None = None) ->
         insert_rows(SheetLine, LINE_FIELDS, lines)
     if any(r["kind"] in kpi_lines.KPI_KINDS for r in rows):
         kpi_lines.build_kpi_lines(schedule, servant_ids)
+    if any(r["kind"] == competency_lines.COMPETENCY_KIND for r in rows):
+        competency_lines.build_competency_lines(schedule, servant_ids)
     return len(rows)
 
 
@@ -676,6 +680,8 @@ class SheetInput:
     planned: Mapping[str, Any] = field(default_factory=dict)
     achieved: Mapping[str, Any] = field(default_factory=dict)
     reasons: Mapping[str, str] = field(default_factory=dict)
+    # The 2018 competency sheet: each indicator's mark by "<line code>-<order>" (001 p27).
+    marks: Mapping[str, Any] = field(default_factory=dict)
 
 
 # The actions that write a sheet's content, set-based through `tasks_transition`.
@@ -718,6 +724,8 @@ def _parse_lines(
     """Validate every line (all errors at once, each naming its field); set them, unsaved."""
     if task.kind == "kpi_annual":
         return _parse_annual_kpis(lines, data, require_complete=require_complete)
+    if task.kind == competency_lines.COMPETENCY_KIND:
+        return _parse_competencies(lines, data, require_complete=require_complete)
     errors: list[FieldError] = []
     parsed: dict[str, Decimal | None] = {}
     for line in lines:
@@ -856,8 +864,45 @@ def _parse_annual_kpis(
     return None if count is None else Decimal(count)
 
 
+def _parse_competencies(
+    lines: list[SheetLine], data: SheetInput, *, require_complete: bool
+) -> Decimal | None:
+    """The 2018 competency sheet (001 p25-27): each indicator observed or not; a competency
+    meets expectations at 4 × observed ≥ 3 × total. The line keeps the count observed
+    (`score`) and meets or not (`achieved`); the sheet's score is how many competencies meet.
+    Competency results are development data only (001 p7): no result or band is formed."""
+    errors: list[FieldError] = []
+    outcomes: list[competency_rules.Outcome] = []
+    for line in lines:
+        marks = list(line.marks.all())
+        for mark in marks:
+            key = f"{line.code}-{mark.order}"
+            if key in data.marks:
+                name = f"mark_{key}"
+                try:
+                    mark.observed = competency_rules.parse_mark(
+                        data.marks[key], field=name, label=f"{line.name} {mark.order}"
+                    )
+                except DomainError as exc:
+                    errors.append(FieldError(name, exc.text(), exc.code))
+                    continue
+            if require_complete and mark.observed is None:
+                errors.append(
+                    FieldError(f"mark_{key}", str(competency_rules.MSG_INCOMPLETE), "incomplete")
+                )
+        result = competency_rules.outcome([m.observed for m in marks])
+        outcomes.append(result)
+        line.score = Decimal(result.observed) if result.complete else None
+        line.achieved = result.meets
+        if line.code in data.comments:
+            line.comment = str(data.comments[line.code])[:4000]
+    _errors_raise(errors, competency_rules.MSG_INCOMPLETE)
+    met = competency_rules.met_count(outcomes)
+    return None if met is None else Decimal(met)
+
+
 TASK_FIELDS = ["state", "revision", "updated_at", "score", "submitted_at", "submitted_by", "late",
-               "overdue", "actuals_sent_at"]  # fmt: skip
+               "overdue", "actuals_sent_at", "commission_due"]  # fmt: skip
 LINE_SAVE_FIELDS = [
     "score",
     "comment",
@@ -895,7 +940,10 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
     """
     found = access.access_tasks(actor, {item.task_id for item in items})
     all_lines: dict[int, list[SheetLine]] = defaultdict(list)
-    for line in SheetLine.objects.filter(task_id__in=list(found)).order_by("task_id", "order"):
+    line_rows = SheetLine.objects.filter(task_id__in=list(found)).order_by("task_id", "order")
+    if any(t.kind == competency_lines.COMPETENCY_KIND for t, _r in found.values()):
+        line_rows = line_rows.prefetch_related("marks")
+    for line in line_rows:
         all_lines[line.task_id].append(line)
     kpi_versions = {t.version_id for t, _r in found.values() if t.kind == "kpi_quarterly"}
     score_rows = _score_rows(kpi_versions) if kpi_versions else {}
@@ -948,7 +996,10 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
             )
             task.late = due is not None and today > due
             task.overdue = False
-            if task.kind != "kpi_annual":  # the 2018 sheet's result forms once agreed (001 p19)
+            if task.kind == competency_lines.COMPETENCY_KIND:
+                # 001 p28: HR passes the signed sheet to the commission within 2 working days.
+                task.commission_due = _version_due(task, "to_commission", today)
+            elif task.kind != "kpi_annual":  # the 2018 sheet's result forms once agreed (001 p19)
                 scored[task.body_id].append(_scored(task, score, today))
             data["late"] = task.late  # no score in the audit trail (002 p21): see ResultChange
         task.state = target
@@ -966,8 +1017,21 @@ def tasks_transition(*, actor: Any, items: list[SheetItem]) -> dict[int, Task | 
     if lines_to_save:
         # Only the columns a kind writes: fewer columns, fewer batches on SQLite's variable limit.
         kpi = any(line.kpi_id is not None for line in lines_to_save)
-        fields = LINE_SAVE_FIELDS if kpi else ["score", "comment"]
+        marked = any(
+            "marks" in getattr(line, "_prefetched_objects_cache", {}) for line in lines_to_save
+        )
+        fields = LINE_SAVE_FIELDS if kpi else ["score", "comment", "achieved"] if marked else [
+            "score", "comment"
+        ]  # fmt: skip
         SheetLine.objects.bulk_update(lines_to_save, fields, batch_size=1000)
+        marks = [
+            m
+            for line in lines_to_save
+            if "marks" in getattr(line, "_prefetched_objects_cache", {})
+            for m in line.marks.all()
+        ]
+        if marks:
+            IndicatorMark.objects.bulk_update(marks, ["observed"], batch_size=1000)
         saved = [t for t in outcome.values() if isinstance(t, Task)]
         Task.objects.bulk_update(saved, TASK_FIELDS, batch_size=500)
     for body_id, body_items in scored.items():

@@ -24,7 +24,7 @@ from bagalau.core.models import User
 from bagalau.methodology.models import Band, KpiScoreRow
 from bagalau.org import selectors as org_selectors
 
-from . import access, forms, notices, selectors, services
+from . import access, competency_lines, forms, notices, selectors, services
 from . import evidence as evidence_service
 from .kpi_lines import KPI_KINDS
 from .models import (
@@ -272,9 +272,17 @@ def _sheet_input(post: Any, task: Task, prefix: str = "") -> SheetInput:
             name = f"{prefix}{key}_{line.code}"
             if name in post:
                 typed[line.code] = str(post.get(name, ""))[:4000]
+    marks: dict[str, str] = {}
+    if task.kind == competency_lines.COMPETENCY_KIND:
+        for line in task.lines.prefetch_related("marks"):
+            for mark in line.marks.all():
+                name = f"{prefix}mark_{line.code}-{mark.order}"
+                if name in post:
+                    marks[f"{line.code}-{mark.order}"] = str(post.get(name, ""))[:16]
     return SheetInput(
-        scores, comments, values["actual"], values["planned"], values["achieved"], values["reason"]
-    )
+        scores, comments, values["actual"], values["planned"], values["achieved"], values["reason"],
+        marks,
+    )  # fmt: skip
 
 
 def _revision(post: Any, prefix: str = "") -> int | None:
@@ -479,6 +487,11 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
             for r in KpiScoreRow.objects.filter(version_id=task.version_id)
         ]
     cells = [_cell(line, posted, error_fields, score_rows) for line in lines]
+    competencies = (
+        competency_lines.competency_cells(lines, posted.marks if posted else None, error_fields)
+        if task.kind == competency_lines.COMPETENCY_KIND and readable
+        else []
+    )
     band = None
     if result is not None and not readable:
         result = None  # 002 p21: HR officers run the process without the content
@@ -508,6 +521,8 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
             if REVIEWER in roles else [],
             "achieved_count": achieved if readable else None,
             "kpi_table": task.kind == "kpi_quarterly" and readable,
+            "competencies": competencies,
+            "met_count": sum(1 for c in competencies if c["outcome"].meets),
             "errors": error_fields,
             **(_evaluator_choices(request, task) if HR in roles else {}),
         },

@@ -1,4 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from bagalau.core.errors import DomainError
+from bagalau.evaluations.rules import competency as competency_rules
 
 from .models import (
     Band,
@@ -18,8 +24,32 @@ from .models import (
 admin.site.register([Category, Competency, IndicatorCatalog, Indicator])
 
 
+class IndicatorFormSet(BaseInlineFormSet):
+    """The catalog editor refuses an 11th effective (or ineffective) indicator of a
+    competency in a group (001 p26: at most 10 behaviour indicators per competency)."""
+
+    def clean(self) -> None:
+        super().clean()
+        counts = {True: 0, False: 0}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            counts[bool(data.get("effective"))] += 1
+        for effective, count in counts.items():
+            try:
+                competency_rules.check_indicator_count(
+                    count,
+                    field="indicators",
+                    label=str(_("effective") if effective else _("ineffective")),
+                )
+            except DomainError as exc:
+                raise ValidationError(exc.text(), code=exc.code) from exc
+
+
 class IndicatorInline(admin.TabularInline):
     model = Indicator
+    formset = IndicatorFormSet
     extra = 0
 
 

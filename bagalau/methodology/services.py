@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.evaluations.rules import competency as competency_rules
 from bagalau.evaluations.rules.workflow import check_revision
 
 from . import rules, selectors, tables
@@ -124,6 +125,12 @@ def catalog_load() -> dict[str, int]:
                 "categories_text": row.get("categories_text", ""),
             },
         )
+        for side in ("effective", "ineffective"):  # 001 p26: at most 10 per competency
+            competency_rules.check_indicator_count(
+                len(row[side]),
+                field=side,
+                label=f"{row['seed']} {row['competency']} g{row['group']}",
+            )
         indicator_set.indicators.all().delete()
         rows = [
             Indicator(

@@ -104,6 +104,17 @@ KPI_ANNUAL_TRANSITIONS: dict[str, Transition] = {
     "to_commission": Transition(frozenset({AGREED}), FOR_COMMISSION, frozenset({HR})),
     "reopen": Transition(frozenset({SUBMITTED, AGREED}), DRAFT, frozenset({HR}), needs_reason=True),
 }
+# The competency sheet of the 2018 model (001 p25-28): the direct supervisor marks the
+# behaviour indicators and signs it (submit); HR may return it for correction, and passes it
+# to the commission within the version's working days (001 p28: deadline `to_commission`).
+# Acquaintance follows the commission's decision (001 p40).
+COMPETENCY_TRANSITIONS: dict[str, Transition] = {
+    "save_draft": TRANSITIONS["save_draft"],
+    "submit": TRANSITIONS["submit"],
+    "return": TRANSITIONS["return"],
+    "to_commission": Transition(frozenset({SUBMITTED}), FOR_COMMISSION, frozenset({HR})),
+    "reopen": Transition(frozenset({SUBMITTED}), DRAFT, frozenset({HR}), needs_reason=True),
+}
 # The first state of a new sheet of a kind (default PENDING).
 INITIAL_STATE = {"kpi_quarterly": ACTUALS_DUE}
 
@@ -125,7 +136,12 @@ class Machine:
 SHEET = Machine("task", TRANSITIONS, MSG_STATE, MSG_ROLE)
 KPI_QUARTERLY_SHEET = Machine("task", KPI_QUARTERLY_TRANSITIONS, MSG_STATE, MSG_ROLE)
 KPI_ANNUAL_SHEET = Machine("task", KPI_ANNUAL_TRANSITIONS, MSG_STATE, MSG_ROLE)
-MACHINE_OF_KIND = {"kpi_quarterly": KPI_QUARTERLY_SHEET, "kpi_annual": KPI_ANNUAL_SHEET}
+COMPETENCY_SHEET = Machine("task", COMPETENCY_TRANSITIONS, MSG_STATE, MSG_ROLE)
+MACHINE_OF_KIND = {
+    "kpi_quarterly": KPI_QUARTERLY_SHEET,
+    "kpi_annual": KPI_ANNUAL_SHEET,
+    "competency": COMPETENCY_SHEET,
+}
 
 
 def machine_for(kind: str) -> Machine:
