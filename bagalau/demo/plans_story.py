@@ -432,6 +432,57 @@ def to_commission(b: Body, year: int, hr: str, *, keep: int) -> None:
         )
 
 
+def fill_competency_sheets(
+    b: Body, year: int, *, evaluators: list[str], leave: set[str], draft: set[str]
+) -> None:
+    """001 p25-27: each direct supervisor marks the behaviour indicators of their people's
+    competency sheets and signs them; a pattern per servant gives some competencies that do
+    not meet expectations. The sheets of `leave` wait for their supervisor (the demo's
+    supervisor fills one), those of `draft` are left as a draft."""
+    schedule = Schedule.objects.filter(body=b.body, year=year, quarter=0).first()
+    if schedule is None:
+        return
+    for who in evaluators:
+        user = b.users[who]
+        items = []
+        for task in (
+            Task.objects.filter(
+                schedule=schedule, kind="competency", evaluator_user=user,
+                state__in=(TaskState.PENDING, TaskState.DRAFT), lines__isnull=False,
+            ).select_related("appointment__position").distinct().order_by("pk")
+        ):  # fmt: skip
+            code = task.appointment.position.code if task.appointment else ""
+            if code in leave:
+                continue
+            rng = random.Random(f"competency:{task.servant_id}:{year}")  # noqa: S311 - demo data
+            marks = {
+                f"{line.code}-{mark.order}": "0" if rng.random() < 0.2 else "1"
+                for line in task.lines.prefetch_related("marks")
+                for mark in line.marks.all()
+            }
+            action = "save_draft" if code in draft else "submit"
+            comments = {"management": "Бөлім жұмысын жоспарлауда бастамашыл."}
+            items.append(evaluations.SheetItem(task.pk, action, task.revision,
+                                               SheetInput(marks=marks, comments=comments)))  # fmt: skip
+        if items:
+            done = evaluations.tasks_transition(actor=user, items=items)
+            errors = [str(e) for e in done.values() if not isinstance(e, Task)]
+            if errors:
+                raise RuntimeError(f"demo: competency sheets {errors}")
+
+
+def competency_to_commission(b: Body, year: int, hr: str, *, keep: int) -> None:
+    """001 p28: HR passes the signed competency sheets to the commission (a few waiting)."""
+    signed = Task.objects.filter(
+        body=b.body, schedule__year=year, schedule__quarter=0, kind="competency",
+        state=TaskState.SUBMITTED,
+    ).order_by("pk")  # fmt: skip
+    for task in list(signed)[keep:]:
+        evaluations.task_transition(
+            actor=b.users[hr], task_id=task.pk, action="to_commission", revision=task.revision
+        )
+
+
 def story_2018(tl: Timeline, b: Body) -> None:
     today = tl.story.today
     previous = today.year - 1
@@ -472,3 +523,16 @@ def story_2018(tl: Timeline, b: Body) -> None:
         "2018: to the commission",
         partial(to_commission, b, previous, "hr2018", keep=2),
     )
+    # The competency sheets of the previous year (001 p25-28): signed by the supervisors in
+    # January; the servant's waits for head2018 (the demo's supervisor fills it), another
+    # of unit 01 is a draft; HR passes most signed sheets to the commission.
+    tl.add(
+        moment(b.working_days(start, 2), 11), "2018: competency sheets signed",
+        partial(fill_competency_sheets, b, previous,
+                evaluators=["head2018", "chair2018", "head03-2018", "firsthead2018"],
+                leave={"01-02"}, draft={"01-03"}),
+    )  # fmt: skip
+    tl.add(
+        moment(b.working_days(start, 3), 15), "2018: competency sheets to the commission",
+        partial(competency_to_commission, b, previous, "hr2018", keep=2),
+    )  # fmt: skip
