@@ -236,7 +236,8 @@ def test_the_supervisor_fills_the_sheet_on_its_page(body2018, django_assert_max_
     assert done.status_code == 302, done.content.decode()[:2000]
     html = head.get(url).content.decode()
     assert f'id="outcome-{first.code}"' in html
-    assert f"0 of {n} observed" in html or f"0 / {n}" in html
+    assert f"{n} ішінен 0 байқалды" in html  # Kazakh by default: "0 of n observed"
+    assert "күтілген нәтижеге сәйкес емес" in html  # does not meet expectations (001 p27)
     assert f'id="missing-{first.code}"' in html
     # The servant reads the signed sheet; an HR officer runs it without its content (002 p21).
     assert f'id="outcome-{first.code}"' in w.client("servant").get(url).content.decode()
