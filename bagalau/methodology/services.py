@@ -131,20 +131,34 @@ def catalog_load() -> dict[str, int]:
                 field=side,
                 label=f"{row['seed']} {row['competency']} g{row['group']}",
             )
-        indicator_set.indicators.all().delete()
-        rows = [
-            Indicator(
-                indicator_set=indicator_set,
-                effective=effective,
-                order=i,
-                text_kk=text,
-                erratum=errata.get((row["seed"], row["competency"], row["group"], side, i), {}),
+        # Updated in place: competency sheets mark these indicators (IndicatorMark), so a
+        # reload keeps their ids; only indicators the seeds no longer list are removed.
+        existing = {(i.effective, i.order): i for i in indicator_set.indicators.all()}
+        wanted = {
+            (effective, i): (
+                text,
+                errata.get((row["seed"], row["competency"], row["group"], side, i), {}),
             )
             for effective, side in ((True, "effective"), (False, "ineffective"))
             for i, text in enumerate(row[side], 1)
-        ]
-        Indicator.objects.bulk_create(rows)
-        indicator_count += len(rows)
+        }
+        changed = []
+        for key, (text, erratum) in wanted.items():
+            current = existing.get(key)
+            if current is not None and (current.text_kk, current.erratum) != (text, erratum):
+                current.text_kk, current.erratum = text, erratum
+                changed.append(current)
+        Indicator.objects.bulk_update(changed, ["text_kk", "erratum"])
+        Indicator.objects.bulk_create(
+            Indicator(indicator_set=indicator_set, effective=key[0], order=key[1],
+                      text_kk=text, erratum=erratum)
+            for key, (text, erratum) in wanted.items()
+            if key not in existing
+        )  # fmt: skip
+        gone = [i.pk for key, i in existing.items() if key not in wanted]
+        if gone:
+            Indicator.objects.filter(pk__in=gone).delete()
+        indicator_count += len(wanted)
     return {
         "categories": len(raw_categories),
         "competencies": len(competencies),

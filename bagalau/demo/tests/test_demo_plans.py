@@ -153,3 +153,35 @@ def test_a_2018_heads_plan_and_year_through_the_pages(demo):
         post("hr2018", sheet, {"action": "to_commission", "revision": task.revision})
     task.refresh_from_db()
     assert task.state == TaskState.FOR_COMMISSION
+
+
+def test_the_2018_supervisor_fills_a_competency_sheet_through_its_page(demo):
+    # Issue 15 acceptance: head2018 opens servant2018's competency sheet of last year from
+    # "My sheets", marks the indicators and signs; the page shows "x of y observed" and
+    # meets or does not meet expectations for each competency (001 p25-27).
+    task = Task.objects.get(kind="competency", servant__user__username="servant2018",
+                            schedule__year=2025)  # fmt: skip
+    assert task.state == TaskState.PENDING and task.evaluator_user.username == "head2018"
+    with at("11:00"):
+        sheets = client("head2018").get(reverse("evaluations:my_sheets")).content.decode()
+        url = reverse("evaluations:sheet", args=[task.pk])
+        assert url in sheets
+        page = client("head2018").get(url).content.decode()
+        assert 'id="competency-sheet"' in page
+        lines = list(task.lines.prefetch_related("marks").order_by("order"))
+        data: dict[str, Any] = {"action": "submit", "revision": task.revision}
+        for i, line in enumerate(lines):
+            for mark in line.marks.all():
+                # the first competency: nothing observed; the others: all but the first
+                observed = i > 0 and (mark.order > 1 or line.marks.count() == 1)
+                data[f"mark_{line.code}-{mark.order}"] = "1" if observed else "0"
+        post("head2018", url, data)
+        page = client("head2018").get(url).content.decode()
+    first = lines[0]
+    total = first.marks.count()
+    assert f'id="outcome-{first.code}"' in page and f"{total} ішінен 0 байқалды" in page
+    assert "күтілген нәтижеге сәйкес емес" in page and 'id="met-count"' in page
+    task.refresh_from_db()
+    assert task.state == TaskState.SUBMITTED and task.commission_due is not None
+    # The servant reads the signed sheet (001 p25; 002 p21).
+    assert f'id="outcome-{first.code}"' in client("servant2018").get(url).content.decode()
