@@ -524,12 +524,13 @@ def story_2018(tl: Timeline, b: Body) -> None:
         partial(to_commission, b, previous, "hr2018", keep=2),
     )
     # The competency sheets of the previous year (001 p25-28): signed by the supervisors in
-    # January; the servant's waits for head2018 (the demo's supervisor fills it), another
-    # of unit 01 is a draft; HR passes most signed sheets to the commission.
+    # January (those of unit 02 still wait for chair2018, their head); servant2018's waits
+    # for head2018 (the demo's supervisor fills it), another of unit 01 is a draft; HR
+    # passes most signed sheets to the commission.
     tl.add(
         moment(b.working_days(start, 2), 11), "2018: competency sheets signed",
         partial(fill_competency_sheets, b, previous,
-                evaluators=["head2018", "chair2018", "head03-2018", "firsthead2018"],
+                evaluators=["head2018", "head03-2018", "firsthead2018"],
                 leave={"01-02"}, draft={"01-03"}),
     )  # fmt: skip
     tl.add(
