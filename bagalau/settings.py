@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bagalau.methodology",
     "bagalau.evaluations",
     "bagalau.plans",
+    "bagalau.surveys",
     "bagalau.notifications",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name

@@ -39,6 +39,7 @@ urlpatterns = [
     path("notifications/", include("bagalau.notifications.urls")),
     path("evaluations/", include("bagalau.evaluations.urls")),
     path("", include("bagalau.plans.urls")),
+    path("", include("bagalau.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

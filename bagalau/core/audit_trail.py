@@ -69,6 +69,13 @@ ACTION_LABELS: dict[str, Any] = {
     "plan.monitor": _("quarterly monitoring recorded"),
     "results.year_formed": _("year results formed"),
     "result.acknowledged": _("year result acknowledged"),
+    "survey.created": _("360 campaign created"),
+    "survey.propose": _("360 respondents proposed from the structure"),
+    "survey.respondent_added": _("360 respondent added by HR"),
+    "survey.respondent_removed": _("360 respondent removed by HR"),
+    "survey.open": _("360 campaign started"),
+    "survey.close": _("360 campaign closed"),
+    "survey.feedback": _("360 feedback conversation recorded"),
 }
 
 # Never shown, whatever an old row holds (scores, answers and free comments).
