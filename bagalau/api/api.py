@@ -103,6 +103,7 @@ def _mount() -> None:
     from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
     from bagalau.plans.api import router as plans_router
+    from bagalau.surveys.api import router as surveys_router
     from bagalau.workdays.api import router as calendar_router
 
     api.add_router("/calendar", calendar_router, tags=["calendar"])
@@ -111,6 +112,7 @@ def _mount() -> None:
     api.add_router("/evaluations", evaluations_router, tags=["evaluations"])
     api.add_router("/work-plans", plans_router, tags=["work-plans"])
     api.add_router("/competencies/sheets", competency_sheets_router, tags=["competencies"])
+    api.add_router("/competencies/360", surveys_router, tags=["competencies"])
     api.add_router("/", org_router, tags=["org"])
 
 
