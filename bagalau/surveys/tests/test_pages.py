@@ -10,8 +10,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from bagalau.core.tests.factories import AppointmentFactory, PositionFactory, ServantFactory
-from bagalau.core.tests.factories import UserFactory
+from bagalau.core.tests.factories import (
+    AppointmentFactory,
+    PositionFactory,
+    ServantFactory,
+    UserFactory,
+)
 from bagalau.org.models import Position
 from bagalau.surveys import services
 from bagalau.surveys.models import Answered, Campaign, Invitation, Subject
