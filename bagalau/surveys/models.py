@@ -193,8 +193,11 @@ class Invitation(models.Model):
 
 
 class Answered(models.Model):
-    """Only that a person answered a subject's survey: no answers, no time (issue 15)."""
+    """Only that a person answered a subject's survey: no answers, no time (issue 15).
 
+    A random key too: no sequential id gives the order in which people answered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="answered")
     respondent = models.ForeignKey(Servant, on_delete=models.PROTECT, related_name="+")

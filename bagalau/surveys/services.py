@@ -14,6 +14,7 @@ campaign transitions and respondent changes only, and never carry a value or a c
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -471,6 +472,7 @@ def campaign_transition(
     else:
         campaign.closed_on = today
         fields.append("closed_on")
+        _reshuffle(campaign)
     campaign.state = next_state(transition, campaign.state)
     data["to"] = campaign.state
     campaign.revision += 1
@@ -485,6 +487,25 @@ def campaign_transition(
 
 
 # --- answering ----------------------------------------------------------------------------------
+
+
+def _reshuffle(campaign: Campaign) -> None:
+    """At the close, rewrite the campaign's answers and comments in one random order with new
+    keys: the table's physical order (SQLite's rowid, PostgreSQL's heap) no longer groups one
+    respondent's rows together as they were written (issue 15)."""
+    shuffle = random.SystemRandom().shuffle
+    answers = list(Answer.objects.filter(subject__campaign=campaign))
+    Answer.objects.filter(subject__campaign=campaign).delete()
+    shuffle(answers)
+    for answer in answers:
+        answer.pk = uuid.uuid4()
+    Answer.objects.bulk_create(answers, batch_size=1000)
+    comments = list(Comment.objects.filter(subject__campaign=campaign))
+    Comment.objects.filter(subject__campaign=campaign).delete()
+    shuffle(comments)
+    for comment in comments:
+        comment.pk = uuid.uuid4()
+    Comment.objects.bulk_create(comments, batch_size=1000)
 
 
 def access_invitation(user: Any, invitation_id: int) -> Invitation:

@@ -325,3 +325,21 @@ def test_reminders_go_to_those_who_have_not_answered(campaign, body2023):
     assert services.send_reminders(now) == 0  # idempotent
     reminded = {n.recipient.username for n in Notification.objects.filter(kind="survey.reminder")}
     assert "servant" in reminded  # the servant still has others' surveys to answer
+
+
+def test_the_close_rewrites_the_answers_in_a_new_random_order(campaign, body2023):
+    # issue 15: the physical order of the rows must not group one respondent's answers.
+    world = body2023
+    subject = Subject.objects.get(campaign=campaign, servant=world.servant)
+    answer_all(world, subject, {"heada": 5}, comment="c")
+    before = set(Answer.objects.values_list("id", flat=True))
+    values = sorted(Answer.objects.values_list("item_id", "value", "is_self"))
+    notes = Comment.objects.count()
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    services.campaign_transition(
+        actor=world.users["hrofficer"], campaign_id=campaign.pk, action="close",
+        revision=campaign.revision,
+    )  # fmt: skip
+    assert not before & set(Answer.objects.values_list("id", flat=True))
+    assert sorted(Answer.objects.values_list("item_id", "value", "is_self")) == values
+    assert Comment.objects.count() == notes
