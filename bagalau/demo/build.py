@@ -401,8 +401,10 @@ def _delete_body(body: StateBody) -> None:
     from bagalau.notifications.models import Notification
     from bagalau.org.models import Absence, Appointment
     from bagalau.plans.models import Monitoring, PlanKpi, PlanReview, PlanRevision, WorkPlan
+    from bagalau.surveys.models import Campaign
 
     Notification.objects.filter(body=body).delete()
+    Campaign.objects.filter(body=body).delete()  # its subjects, requests and answers with it
     ResultChange.objects.filter(result__body=body).delete()
     Result.objects.filter(body=body).delete()
     for evidence in Evidence.objects.filter(task__body=body):
