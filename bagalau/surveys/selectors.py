@@ -28,7 +28,7 @@ from .models import (
     Relation,
     Subject,
 )
-from .services import MSG_NOT_FOUND, MSG_REPORT_NOT_READY, _limits, report_roles
+from .services import MSG_NOT_FOUND, MSG_REPORT_NOT_READY, _limits, report_roles, short_subjects
 
 
 def campaign_list(body_id: int) -> list[Campaign]:
@@ -49,25 +49,30 @@ class SubjectRow:
     too_many: bool
 
 
-def campaign_overview(campaign: Campaign) -> dict[str, Any]:
-    """The subjects with their respondents, the relation and whether each has answered."""
+def campaign_overview(campaign: Campaign, subject_ids: list[int] | None = None) -> dict[str, Any]:
+    """The subjects (all, or those of `subject_ids`: a page) with their respondents, the
+    relation and whether each has answered; the campaign's totals. A fixed number of
+    queries whatever the number of people."""
     fewest, most = _limits(campaign.version)
+    subjects_qs = Subject.objects.filter(campaign=campaign)
+    invitations_qs = Invitation.objects.filter(campaign=campaign)
+    answered_qs = Answered.objects.filter(campaign=campaign)
+    if subject_ids is not None:
+        subjects_qs = subjects_qs.filter(pk__in=subject_ids)
+        invitations_qs = invitations_qs.filter(subject_id__in=subject_ids)
+        answered_qs = answered_qs.filter(subject_id__in=subject_ids)
     subjects = list(
-        Subject.objects.filter(campaign=campaign)
-        .select_related("servant", "evaluator")
-        .order_by("servant__last_name_kk", "servant__first_name_kk", "pk")
+        subjects_qs.select_related("servant", "evaluator").order_by(
+            "servant__last_name_kk", "servant__first_name_kk", "pk"
+        )
     )
     invitations: dict[int, list[Invitation]] = {}
-    for inv in (
-        Invitation.objects.filter(campaign=campaign)
-        .select_related("respondent")
-        .order_by("subject_id", "relation", "respondent__last_name_kk", "pk")
+    for inv in invitations_qs.select_related("respondent").order_by(
+        "subject_id", "relation", "respondent__last_name_kk", "pk"
     ):
         invitations.setdefault(inv.subject_id, []).append(inv)
     answered: dict[int, set[int]] = {}
-    for subject_id, respondent_id in Answered.objects.filter(campaign=campaign).values_list(
-        "subject_id", "respondent_id"
-    ):
+    for subject_id, respondent_id in answered_qs.values_list("subject_id", "respondent_id"):
         answered.setdefault(subject_id, set()).add(respondent_id)
     rows = []
     for subject in subjects:
@@ -83,15 +88,13 @@ def campaign_overview(campaign: Campaign) -> dict[str, Any]:
                 count > most,
             )  # fmt: skip
         )
-    total = sum(len(v) for v in invitations.values())
-    done = sum(len(v) for v in answered.values())
     return {
         "rows": rows,
         "fewest": fewest,
         "most": most,
-        "short": [r for r in rows if r.short],
-        "total": total,
-        "done": done,
+        "short": short_subjects(campaign),
+        "total": Invitation.objects.filter(campaign=campaign).count(),
+        "done": Answered.objects.filter(campaign=campaign).count(),
     }
 
 

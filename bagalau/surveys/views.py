@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from bagalau.org import selectors as org_selectors
 from bagalau.org.models import Servant
 
 from . import rules, selectors, services
-from .models import Campaign, Relation
+from .models import Campaign, Relation, Subject
 
 
 def _int(raw: Any, limit: int = 18) -> int | None:
@@ -143,7 +145,13 @@ def campaign_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
             messages.success(request, text)
             return redirect("surveys:campaign", campaign.pk)
         campaign, roles = services.access_campaign(request.user, campaign_id)
-    overview = selectors.campaign_overview(campaign)
+    subjects = Subject.objects.filter(campaign=campaign).order_by(
+        "servant__last_name_kk", "servant__first_name_kk", "pk"
+    )
+    page = Paginator(subjects.values_list("pk", flat=True), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    overview = selectors.campaign_overview(campaign, list(page.object_list))
     staff = list(
         Servant.objects.filter(body_id=campaign.body_id).order_by(
             "last_name_kk", "first_name_kk", "pk"
@@ -155,7 +163,7 @@ def campaign_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
         {
             "campaign": campaign, "body": campaign.body, "overview": overview,
             "actions": available(rules.CAMPAIGN, campaign.state, roles), "errors": errors,
-            "typed": typed, "staff": staff,
+            "typed": typed, "staff": staff, "page": page,
             "relations": [(v, lbl) for v, lbl in Relation.choices if v != Relation.SELF],
         },
     )  # fmt: skip

@@ -8,7 +8,7 @@ import time_machine
 
 from bagalau.evaluations.tests.conftest import body2023
 from bagalau.surveys import services
-from bagalau.surveys.models import Campaign, Invitation, Subject
+from bagalau.surveys.models import Answered, Campaign, Invitation, Subject
 
 __all__ = ["body2023", "campaign", "fill_short", "today"]
 
@@ -57,10 +57,13 @@ def campaign(body2023, today, django_capture_on_commit_callbacks):
 
 
 def answer_all(world: Any, subject: Subject, values: dict[str, int], comment: str = "") -> None:
-    """Every invited respondent of `subject` answers every item with their value (by username;
+    """Every invited respondent of `subject` who has not yet answered answers every item with their value (by username;
     missing usernames answer 3)."""
     items = services.questionnaire_of(subject)
+    done = set(Answered.objects.filter(subject=subject).values_list("respondent_id", flat=True))
     for invitation in Invitation.objects.filter(subject=subject).select_related("respondent__user"):
+        if invitation.respondent_id in done:
+            continue
         user = invitation.respondent.user
         value = values.get(user.username, 3)
         comments = {items[0].competency_id: comment.format(user=user.username)} if comment else {}
