@@ -25,19 +25,19 @@ def default_data() -> dict[str, Any]:
 
 
 def load_default(version: Any, *, scale_model: Any, item_model: Any) -> int:
-    """Write the default scale and items into `version` (models passed: usable from a
-    migration's historical models). Returns the items written; a version that has a scale
-    is left as it is."""
-    if scale_model.objects.filter(version=version).exists():
-        return 0
+    """Write the default scale (where the version has none) and the default items of its
+    competencies that have none (models passed: usable from a migration's historical
+    models). Returns the items written."""
     data = default_data()
     scale = data["scale"]
-    scale_model.objects.create(
-        version=version, low=scale["low"], high=scale["high"], labels=scale["labels"],
-        is_default=True,
-    )  # fmt: skip
+    if not scale_model.objects.filter(version=version).exists():
+        scale_model.objects.create(
+            version=version, low=scale["low"], high=scale["high"], labels=scale["labels"],
+            is_default=True,
+        )  # fmt: skip
     rows = []
-    for competency in version.competencies_360.all():
+    # Competencies without items (a new version, or rows a template refresh rewrote).
+    for competency in version.competencies_360.filter(survey_items__isnull=True):
         for order, text in enumerate(data["items"].get(competency.code, []), 1):
             rows.append(
                 item_model(
@@ -60,6 +60,8 @@ def ensure(version: Any) -> None:
     from .models import RatingScale, SurveyItem
 
     if RatingScale.objects.filter(version=version).exists():
+        if version.competencies_360.filter(survey_items__isnull=True).exists():
+            load_default(version, scale_model=RatingScale, item_model=SurveyItem)
         return
     source = version.copied_from
     seen: set[int] = set()

@@ -343,3 +343,17 @@ def test_the_close_rewrites_the_answers_in_a_new_random_order(campaign, body2023
     assert not before & set(Answer.objects.values_list("id", flat=True))
     assert sorted(Answer.objects.values_list("item_id", "value", "is_self")) == values
     assert Comment.objects.count() == notes
+
+
+def test_a_version_gets_the_default_questionnaire_once(body2023, today):
+    # The typical methodology's forms 5-6 are not in the seeds: a default set, labelled.
+    from bagalau.methodology import selectors as methodology_selectors
+    from bagalau.surveys import questionnaire
+    from bagalau.surveys.models import SurveyItem
+
+    version = methodology_selectors.version_for(body2023.body.pk, date(2026, 12, 31))
+    questionnaire.ensure(version)
+    questionnaire.ensure(version)
+    items = SurveyItem.objects.filter(version=version)
+    assert items.count() == 12 * 2 + 8 * 2 and all(i.is_default for i in items)
+    assert version.survey_scale.low == 1 and version.survey_scale.high == 5
