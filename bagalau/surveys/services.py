@@ -102,9 +102,11 @@ def held_roles(user: Any, body_id: int) -> frozenset[str]:
 
 def campaign_roles(user: Any, body_id: int, held: frozenset[str] | None = None) -> set[str]:
     """HR (an HR officer or the head of HR) runs the campaign; nobody else has a role on it.
-    A superuser has none: no tie to the body."""
+    A superuser has none: no tie to the body. The head of HR also opens each report."""
     held = held_roles(user, body_id) if held is None else held
-    return {rules.HR} if held & HR_ROLES else set()
+    if not held & HR_ROLES:
+        return set()
+    return {rules.HR, rules.HR_HEAD} if Role.HR_HEAD in held else {rules.HR}
 
 
 def access_campaign(

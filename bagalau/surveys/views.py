@@ -164,6 +164,7 @@ def campaign_page(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign, "body": campaign.body, "overview": overview,
             "actions": available(rules.CAMPAIGN, campaign.state, roles), "errors": errors,
             "typed": typed, "staff": staff, "page": page,
+            "is_hr_head": rules.HR_HEAD in roles,
             "relations": [(v, lbl) for v, lbl in Relation.choices if v != Relation.SELF],
         },
     )  # fmt: skip

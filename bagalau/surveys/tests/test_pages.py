@@ -160,3 +160,7 @@ def test_page_query_counts_do_not_grow(
         _queries(world.client("servant"), url, django_assert_max_num_queries, 20)
     _queries(world.client("hrhead"), reverse("surveys:topics", args=[campaign.pk]),
              django_assert_max_num_queries, 14)  # fmt: skip
+    page = _queries(world.client("hrhead"), reverse("surveys:campaign", args=[campaign.pk]),
+                    django_assert_max_num_queries, 17)  # fmt: skip
+    # The head of HR produces the individual reports (002 p37): each is a link.
+    assert reverse("surveys:report", args=[subject.pk]) in page.content.decode()
