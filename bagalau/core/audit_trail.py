@@ -146,6 +146,15 @@ DETAIL_LABELS: dict[str, Any] = {
     "user": _("user"),
     "without_user": _("without a login"),
     "year": _("year"),
+    # The 360 survey's rows (campaign transitions and respondent changes only).
+    "subjects": _("evaluated persons"),
+    "invitations": _("requests to respond"),
+    "short": _("with too few respondents"),
+    "absent": _("absent during the campaign"),
+    "subject": _("evaluated (servant id)"),
+    "respondent": _("respondent (servant id)"),
+    "relation": _("relation"),
+    "held_on": _("held on"),
 }
 
 
@@ -173,6 +182,14 @@ def _value_labels(action: str, key: str) -> dict[str, Any]:
             "strategic_planning": _("the strategic planning unit"),
             "hr": _("HR"),
         }
+    if key in ("from", "to") and family == "survey":
+        from bagalau.surveys.models import CampaignState
+
+        return dict(CampaignState.choices)
+    if key == "relation" and family == "survey":
+        from bagalau.surveys.models import Relation
+
+        return dict(Relation.choices)
     if key in ("from", "to") and family == "secondment":
         return dict(SecondmentStatus.choices)
     if key == "role":
