@@ -25,12 +25,18 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: what the user must do now, by role, and their bodies."""
     from bagalau.evaluations.selectors import dashboard
     from bagalau.plans.selectors import dashboard as plans_dashboard
+    from bagalau.surveys.selectors import dashboard as surveys_dashboard
 
     bodies = request_bodies(request)  # shared with the top menu: one query per page
     return render(
         request,
         "core/home.html",
-        {"bodies": bodies, **dashboard(request.user), **plans_dashboard(request.user)},
+        {
+            "bodies": bodies,
+            **dashboard(request.user),
+            **plans_dashboard(request.user),
+            **surveys_dashboard(request.user),
+        },
     )
 
 

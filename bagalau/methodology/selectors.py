@@ -290,10 +290,17 @@ def access_version(user: Any, version_id: int, *, for_write: bool = False) -> Ve
 
 
 def version_in_use(version_id: int) -> bool:
-    """A schedule has been approved under the version: its data is locked (rules.edit_refusal)."""
+    """A schedule has been approved, or a 360 campaign opened, under the version: its data is
+    locked (rules.edit_refusal) — answers hold its 360 competencies and questionnaire."""
     from bagalau.evaluations.models import Schedule, ScheduleStatus
+    from bagalau.surveys.models import Campaign, CampaignState
 
-    return Schedule.objects.filter(version_id=version_id, status=ScheduleStatus.APPROVED).exists()
+    return (
+        Schedule.objects.filter(version_id=version_id, status=ScheduleStatus.APPROVED).exists()
+        or Campaign.objects.filter(version_id=version_id)
+        .exclude(state=CampaignState.DRAFT)
+        .exists()
+    )
 
 
 def last_approved_end(body_id: int | None) -> date | None:

@@ -26,7 +26,7 @@ from bagalau.evaluations.rules.confidentiality import EVALUATED, EVALUATOR, HR, 
 from bagalau.evaluations.rules.workflow import SAME, Machine, Transition
 
 __all__ = [
-    "CAMPAIGN", "EVALUATED", "EVALUATOR", "HR", "HR_HEAD", "MIN_SHOWN", "REPORT_READERS",
+    "CAMPAIGN", "EVALUATED", "EVALUATOR", "HR", "HR_HEAD", "MIN_SHOWN",
     "Person", "Proposal", "Result", "aggregate", "check_due_date", "default_due_date",
     "extremes", "propose_respondents", "training_topics",
 ]  # fmt: skip
@@ -46,9 +46,6 @@ CAMPAIGN_TRANSITIONS: dict[str, Transition] = {
 }
 CAMPAIGN = Machine("survey", CAMPAIGN_TRANSITIONS, MSG_STATE, MSG_ROLE)
 
-# Who reads a person's 360 report (002 p16, p21): the person, the evaluator (the direct
-# supervisor) and the head of HR. HR officers run the campaign without its content.
-REPORT_READERS = frozenset({EVALUATED, EVALUATOR, HR_HEAD})
 # A competency's score is shown only from this many non-self answers (issue 15; 002 p36's
 # fewest respondents): below it, a person could be told from the numbers.
 MIN_SHOWN = 3

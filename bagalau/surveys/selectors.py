@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from bagalau.core.errors import Conflict, NotFound
+from bagalau.evaluations.rules.confidentiality import may_read_result
 from bagalau.methodology.models import Competency360
 
 from . import rules
@@ -138,7 +139,9 @@ def access_report(user: Any, subject_id: int) -> tuple[Subject, set[str]]:
     if subject is None:
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     roles = report_roles(user, subject)
-    if not roles & rules.REPORT_READERS:
+    # Who reads a person's 360 report: the one rule of 002 p16, p21 (the person, the
+    # evaluator, the head of HR); HR officers run the campaign without its content.
+    if not may_read_result(roles):
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     if subject.campaign.state != CampaignState.CLOSED:
         raise Conflict(MSG_REPORT_NOT_READY, code="not_ready", field="state")
@@ -272,3 +275,10 @@ def reports_for(user: Any) -> list[Subject]:
         .select_related("campaign", "servant")
         .order_by("-campaign__year", "servant__last_name_kk", "pk")[:50]
     )
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    """The dashboard's 360 card: the surveys the caller has still to answer (issue 15 item 3),
+    soonest due first, at most ten listed. Two queries whatever the body."""
+    pending = pending_for(user)
+    return {"surveys_pending": pending[:10], "surveys_pending_count": len(pending)}

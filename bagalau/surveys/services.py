@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.evaluations.rules.confidentiality import may_read_result
 from bagalau.evaluations.rules.eligibility import served_at_least
 from bagalau.evaluations.rules.workflow import check_revision, check_transition, next_state
 from bagalau.methodology import selectors as methodology_selectors
@@ -630,7 +631,9 @@ def feedback_record(
     if subject is None:
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     roles = report_roles(actor, subject)
-    if not roles & rules.REPORT_READERS:
+    # Who reads a person's 360 report: the one rule of 002 p16, p21 (the person, the
+    # evaluator, the head of HR); HR officers run the campaign without its content.
+    if not may_read_result(roles):
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     if not roles & {rules.EVALUATOR, rules.HR_HEAD}:
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")

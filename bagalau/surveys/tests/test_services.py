@@ -357,3 +357,25 @@ def test_a_version_gets_the_default_questionnaire_once(body2023, today):
     items = SurveyItem.objects.filter(version=version)
     assert items.count() == 12 * 2 + 8 * 2 and all(i.is_default for i in items)
     assert version.survey_scale.low == 1 and version.survey_scale.high == 5
+
+
+def test_an_open_campaign_locks_its_methodology_version(campaign):
+    # Answers hold the version's 360 competencies and questionnaire: once a campaign opens,
+    # the version is in use and its data locked, like a version with an approved schedule.
+    from bagalau.methodology.selectors import version_in_use
+
+    assert version_in_use(campaign.version_id)
+
+
+def test_the_dashboard_lists_the_surveys_to_answer(campaign):
+    # issue 15 item 3: a respondent's inbox with due dates, on the dashboard too.
+    from django.test import Client
+
+    invitation = (
+        campaign.invitations.exclude(relation="self").select_related("respondent__user").first()
+    )
+    client = Client()
+    client.force_login(invitation.respondent.user)
+    page = client.get("/").content.decode()
+    assert 'id="surveys-card"' in page and f"/my/surveys/{invitation.pk}/" in page
+    assert campaign.due_date.isoformat() in page
