@@ -138,6 +138,15 @@ class KindForm(RowForm):
         fields = list(tables.TABLES["kinds"].fields)
 
 
+class SurveyItemForm(RowForm):
+    """A 360 questionnaire item: its competency chosen among the version's (issue 15)."""
+
+    def __init__(self, *args: Any, version: MethodologyVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["competency"]
+        field.queryset = version.competencies_360.all()
+
+
 class VersionTableFormSet(forms.BaseModelFormSet):
     """A version's table, saved and validated as a whole (tables.problems)."""
 
@@ -179,7 +188,8 @@ class VersionTableFormSet(forms.BaseModelFormSet):
 
 def table_formset(name: str, version: MethodologyVersion, data: Any = None) -> VersionTableFormSet:
     spec = tables.TABLES[name]
-    form: type[forms.ModelForm] = KindForm if name == "kinds" else RowForm
+    forms_of: dict[str, type[forms.ModelForm]] = {"kinds": KindForm, "survey_items": SurveyItemForm}
+    form = forms_of.get(name, RowForm)
     formset_class = forms.modelformset_factory(
         spec.model,
         form=form,
@@ -193,6 +203,8 @@ def table_formset(name: str, version: MethodologyVersion, data: Any = None) -> V
         kwargs["form_kwargs"] = {
             "deadline_choices": [(d.code, d.name) for d in version.deadlines.all()]
         }
+    if name == "survey_items":
+        kwargs["form_kwargs"] = {"version": version}
     formset: Any = formset_class(
         data, queryset=getattr(version, spec.related).all(), prefix=name, **kwargs
     )

@@ -339,6 +339,7 @@ def version_detail(version: MethodologyVersion) -> dict[str, Any]:
         "parameters": list(version.differentiation_parameters.all()),
         "kpi_rows": list(version.kpi_score_rows.all()),
         "competencies_360": list(version.competencies_360.all()),
+        "survey_items": list(version.survey_items.select_related("competency")),
     }
 
 
@@ -411,6 +412,7 @@ COMPARE_KEYS: dict[str, Callable[[Any], Any]] = {
     "parameters": lambda r: r.code,
     "kpi_rows": lambda r: r.percent_from,
     "competencies_360": lambda r: (r.audience, r.code),
+    "survey_items": lambda r: (r.competency.audience, r.competency.code, r.order),
 }
 
 
@@ -419,6 +421,8 @@ def _row_label(table: str, row: Any) -> str:
         return str(row.get_kind_display())
     if table == "kpi_rows":
         return f"{row.percent_from}–{row.percent_to} %"
+    if table == "survey_items":
+        return f"{row.competency.name} {row.order}"
     return str(row.name)
 
 
@@ -466,7 +470,8 @@ GENERAL_FIELDS = (
 
 def version_compare(left: MethodologyVersion, right: MethodologyVersion) -> list[CompareTable]:
     """Two versions side by side: the general parameters, then every table's rows matched
-    by what identifies them, each marked same, changed, added or removed (13 queries)."""
+    by what identifies them, each marked same, changed, added or removed (two queries a
+    table, whatever its rows)."""
     from .tables import TABLES
 
     general = CompareTable(
@@ -485,9 +490,10 @@ def version_compare(left: MethodologyVersion, right: MethodologyVersion) -> list
         row.status = "changed" if row.cells[0].changed else "same"
     children = {}
     for name, spec in TABLES.items():
+        related = ("competency",) if name == "survey_items" else ()
         children[name] = (
-            list(getattr(left, spec.related).all()),
-            list(getattr(right, spec.related).all()),
+            list(getattr(left, spec.related).select_related(*related)),
+            list(getattr(right, spec.related).select_related(*related)),
         )
     names = (
         {d.code: d.name for d in children["deadlines"][0]},

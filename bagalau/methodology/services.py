@@ -393,6 +393,10 @@ def version_draft(
             row.version = version
             rows.append(row)
         model.objects.bulk_create(rows)
+    if version.competencies_360.exists():
+        from bagalau.surveys import questionnaire  # the 360 questionnaire of the template
+
+        questionnaire.ensure(version)
     audit(
         actor=actor,
         action="methodology.drafted",
@@ -623,6 +627,8 @@ def version_table_save(
                     obj.delete()
             for obj in edit.changed:
                 obj.version = version
+                if hasattr(obj, "is_default"):
+                    obj.is_default = False  # HR's own item, no longer the shipped default
                 if spec.code_prefix is not None and not obj.code:
                     obj.code = rules.new_code(spec.code_prefix, taken)
                     taken.add(obj.code)

@@ -133,6 +133,14 @@ def _parameters(version: MethodologyVersion, rows: Rows, deleted: Rows) -> list[
     return rules.parameter_problems(lines, differentiation=differentiation)
 
 
+def _survey_items(version: MethodologyVersion, rows: Rows, deleted: Rows) -> list[rules.Problem]:
+    from bagalau.surveys import rules as survey_rules
+
+    competencies = {c.pk: c.name for c in version.competencies_360.all()}
+    lines = [survey_rules.ItemLine(i, item.competency_id) for i, item in rows]
+    return survey_rules.questionnaire_problems(lines, competencies)
+
+
 def _nothing(version: MethodologyVersion, rows: Rows, deleted: Rows) -> list[rules.Problem]:
     return []
 
@@ -167,6 +175,20 @@ TABLES: dict[str, Table] = {
         _("360 competencies"), "competency", _nothing,
     ),
 }  # fmt: skip
+
+
+def _survey_table() -> Table:
+    from bagalau.surveys.models import SurveyItem
+
+    return Table(
+        "survey_items", SurveyItem, "survey_items",
+        ("competency", "order", "text_kk", "text_ru", "text_en"),
+        _("360 questionnaire"), None, _survey_items,
+    )  # fmt: skip
+
+
+# The 360 questionnaire (issue 15): items per 360 competency, a table of the version.
+TABLES["survey_items"] = _survey_table()
 
 
 def problems(

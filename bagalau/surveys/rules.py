@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from bagalau.core.errors import DomainError
 from bagalau.evaluations.rules.confidentiality import EVALUATED, EVALUATOR, HR, HR_HEAD
 from bagalau.evaluations.rules.workflow import SAME, Machine, Transition
+from bagalau.methodology.rules import Problem
 
 __all__ = [
     "CAMPAIGN", "EVALUATED", "EVALUATOR", "HR", "HR_HEAD", "MIN_SHOWN",
@@ -313,3 +314,33 @@ def check_answers(
             )  # fmt: skip
         cleaned[item_id] = value
     return cleaned
+
+
+# --- the questionnaire as HR edits it (a table of the methodology version) ----------------------
+
+MSG_NO_ITEMS = _("%(competency)s: the questionnaire needs at least one item for it.")
+MSG_OTHER_VERSION = _("Competency: choose one of this version's 360 competencies.")
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One row of the questionnaire table as it would be saved: its row and competency."""
+
+    row: int
+    competency_id: int | None
+
+
+def questionnaire_problems(
+    lines: Sequence[ItemLine], competencies: Mapping[int, str]
+) -> list[Problem]:
+    """Every competency of the version keeps at least one item (002 p35: each is rated), and
+    an item belongs to one of the version's competencies. `competencies`: id → name."""
+    problems: list[Problem] = []
+    for line in lines:
+        if line.competency_id not in competencies:
+            problems.append(Problem(MSG_OTHER_VERSION, "competency", ((line.row, "competency"),)))
+    covered = {line.competency_id for line in lines}
+    for competency_id, name in competencies.items():
+        if competency_id not in covered:
+            problems.append(Problem(MSG_NO_ITEMS, "no_items", (), {"competency": name}))
+    return problems
