@@ -761,17 +761,31 @@ def _notify_short(campaign_id: int, count: int) -> int:
 
 
 def send_reminders(now: datetime) -> int:
-    """Periodic hook: the respondents who have not answered, a few days before the due date
-    (BAGALAU_REMINDER_OFFSETS, as calendar days here: the due date is a calendar date,
-    002 p5). Idempotent by its dedupe key."""
+    """Periodic hook: the respondents who have not answered, N working days before the
+    campaign's due date on the body's calendar (BAGALAU_REMINDER_OFFSETS, default 3 and 1:
+    the rule of every reminder, notifications.rules.reminder_days). Idempotent by its
+    dedupe key."""
+    from bagalau.notifications import rules as notification_rules
     from bagalau.notifications.services import NotifyItem, notify_many, reminder_offsets
+    from bagalau.workdays import rules as workday_rules
+    from bagalau.workdays import services as workday_services
 
     today = timezone.localdate(now)
-    days = {today + timedelta(days=n): n for n in reminder_offsets()}
+    offsets = reminder_offsets()
+    horizon = today + timedelta(days=7 * (max(offsets, default=3) + 2))
     queued = 0
     for campaign in Campaign.objects.filter(
-        state=CampaignState.OPEN, due_date__in=list(days)
+        state=CampaignState.OPEN, due_date__gt=today, due_date__lte=horizon
     ).select_related("body"):
+        calendar = workday_services.calendar_for(
+            campaign.body_id, today - timedelta(days=7), horizon
+        )
+        due_offsets = notification_rules.reminder_days(
+            campaign.due_date, today, offsets,
+            lambda day, n, c=calendar: workday_rules.add_working_days(day, n, c),
+        )  # fmt: skip
+        if not due_offsets:
+            continue
         answered = set(
             Answered.objects.filter(campaign=campaign).values_list("subject_id", "respondent_id")
         )
@@ -785,7 +799,7 @@ def send_reminders(now: datetime) -> int:
                 continue
             counts[user.pk] = counts.get(user.pk, 0) + 1
             users[user.pk] = user
-        n = days[campaign.due_date]
+        n = due_offsets[0]
         queued += notify_many(
             NotifyItem(
                 recipient=users[pk],

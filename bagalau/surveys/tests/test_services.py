@@ -310,16 +310,18 @@ def test_training_topics_need_three_people(campaign, body2023):
 
 
 def test_reminders_go_to_those_who_have_not_answered(campaign, body2023):
-    from datetime import datetime, timedelta
+    from datetime import date, datetime
 
     from django.utils import timezone
 
     world = body2023
     subject = Subject.objects.get(campaign=campaign, servant=world.servant)
     answer_all(world, Subject.objects.get(pk=subject.pk), {})
-    now = timezone.make_aware(
-        datetime.combine(campaign.due_date - timedelta(days=3), datetime.min.time())
-    )
+    # 3 working days before 10 January 2027 (a Sunday; 7 January is a holiday): 5 January.
+    assert campaign.due_date == date(2027, 1, 10)
+    early = timezone.make_aware(datetime(2027, 1, 6, 9, 0))
+    assert services.send_reminders(early) == 0  # 2 working days before: no offset
+    now = timezone.make_aware(datetime(2027, 1, 5, 9, 0))
     first = services.send_reminders(now)
     assert first > 0
     assert services.send_reminders(now) == 0  # idempotent
