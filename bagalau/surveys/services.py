@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -781,9 +782,8 @@ def send_reminders(now: datetime) -> int:
             campaign.body_id, today - timedelta(days=7), horizon
         )
         due_offsets = notification_rules.reminder_days(
-            campaign.due_date, today, offsets,
-            lambda day, n, c=calendar: workday_rules.add_working_days(day, n, c),
-        )  # fmt: skip
+            campaign.due_date, today, offsets, partial(workday_rules.add_working_days, cal=calendar)
+        )
         if not due_offsets:
             continue
         answered = set(
