@@ -5,8 +5,8 @@ a user holds on a record come from ids stored on it (the evaluated servant's use
 evaluator's user) and from the body's role assignments (HR officer, head of HR); the pure
 rule `rules.confidentiality` then says whether the content may be read:
 
-- the evaluated person, the evaluator and the head of HR know a result (and calibration or
-  commission members, for the cases on their agenda, when those arrive);
+- the evaluated person, the evaluator and the head of HR know a result, and calibration or
+  commission members the cases on their agenda while they serve (`register_panel_source`);
 - HR officers run the process on the sheet (state, due date, evaluator, refusal act,
   return, reassignment) without its content;
 - the evaluated person reads the sheet once it is submitted, never the evaluator's draft;
@@ -16,7 +16,7 @@ rule `rules.confidentiality` then says whether the content may be read:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from .rules.confidentiality import (
     EVALUATOR,
     HR,
     HR_HEAD,
+    PANEL,
     PLANNING,
     REVIEWER,
     may_read_actuals,
@@ -75,10 +76,42 @@ def _record_roles(
     return roles
 
 
-def task_roles(user: Any, task: Task, held: frozenset[str] | None = None) -> set[str]:
+# --- panels: the 2018 commission, the 2023 calibration sessions ---------------------------------
+#
+# A commission member or calibration participant knows the cases on their agenda, only while
+# they serve (002 p21; 001 p29-39; 002 p38-42): the role PANEL on those sheets and results.
+# Each kind of panel registers one function here — (user, task ids) → the ids among them on
+# an agenda the user serves on today — so that this stays the one access rule: every page,
+# endpoint and export that asks `access_task(s)` or `access_result` gets PANEL from it.
+PanelSource = Callable[[Any, Collection[int]], set[int]]
+_PANEL_SOURCES: dict[str, PanelSource] = {}
+
+
+def register_panel_source(name: str, source: PanelSource) -> None:
+    """Called from an app's ready(): e.g. the commission's meetings, calibration sessions."""
+    _PANEL_SOURCES[name] = source
+
+
+def panel_tasks(user: Any, task_ids: Collection[int]) -> set[int]:
+    """The task ids among `task_ids` on an agenda the user serves on (one query a source)."""
+    if not task_ids or not getattr(user, "is_authenticated", False):
+        return set()
+    found: set[int] = set()
+    for source in _PANEL_SOURCES.values():
+        found |= source(user, task_ids)
+    return found
+
+
+def task_roles(
+    user: Any, task: Task, held: frozenset[str] | None = None, panel: bool | None = None
+) -> set[str]:
     roles = _record_roles(
         user, body_id=task.body_id, servant_user_id=task.servant.user_id, held=held
     )
+    if panel is None:
+        panel = task.pk in panel_tasks(user, [task.pk])
+    if panel:
+        roles.add(PANEL)
     if task.evaluator_user_id is not None and task.evaluator_user_id == getattr(user, "pk", None):
         roles.add(EVALUATOR)
     if (
@@ -122,9 +155,10 @@ def access_tasks(user: Any, task_ids: Collection[int]) -> dict[int, tuple[Task, 
         .order_by("pk")
     )  # fmt: skip
     held = {body_id: body_roles(user, body_id) for body_id in {t.body_id for t in rows}}
+    on_agenda = panel_tasks(user, [t.pk for t in rows])
     found = {}
     for task in rows:
-        roles = task_roles(user, task, held[task.body_id])
+        roles = task_roles(user, task, held[task.body_id], task.pk in on_agenda)
         if roles:
             found[task.pk] = (task, roles)
     return found
@@ -150,6 +184,8 @@ def access_result(user: Any, result_id: int) -> tuple[Result, set[str]]:
         if result.task is not None:
             if result.task.evaluator_user_id == user.pk:
                 roles.add(EVALUATOR)
+            if result.task.pk in panel_tasks(user, [result.task.pk]):
+                roles.add(PANEL)  # a case on the user's commission or calibration agenda
             if result.task.kind == "kpi_annual" and result.task.reviewer_user_id == user.pk:
                 roles.add(REVIEWER)
         elif Task.objects.filter(

@@ -230,3 +230,126 @@ def _form_chunk(
              "refusal_act", "provisional"],
             batch_size=500,
         )  # fmt: skip
+
+
+# --- decided changes: the commission's revision, the calibration vote ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A collective decision on one result (001 p37-39: the commission approves or revises;
+    002 p42: the calibration session's final score). `day` is the day the evaluation ends
+    for the servant: acquaintance is due from it (001 p40; 002 p12)."""
+
+    result_id: int
+    score: Decimal
+    source: str  # "commission", "calibration", …: ResultChange.source
+    reason: str
+    day: date
+
+
+def decide(*, actor: Any, body_id: int, decisions: Sequence[Decision]) -> list[Result]:
+    """Apply decisions to results of one body: the one path for a decided change.
+
+    Each result takes the decided score as its current score (the original stays), its band
+    from it, a ResultChange (source, reason, who) when the score moves, stops being
+    provisional and is acquainted again with a new deadline from the decision's day. A
+    quarter result's year mean (002 p5) is recomputed from the quarters' current scores,
+    with its own ResultChange "recomputed", and acquainted again when it moves. The "result
+    ready" notices are queued after commit. A fixed number of queries per call.
+    """
+    if not decisions:
+        return []
+    by_id = {d.result_id: d for d in decisions}
+    with transaction.atomic():
+        found = list(Result.objects.select_for_update().filter(pk__in=list(by_id), body_id=body_id))
+        versions = {r.version_id for r in found}
+        bands: dict[tuple[int, str], list[scoring.BandRow]] = defaultdict(list)
+        for version_id, scale, code, lower, upper in Band.objects.filter(
+            version_id__in=versions
+        ).values_list("version_id", "scale", "code", "lower", "upper"):
+            bands[version_id, scale].append(scoring.BandRow(code, lower, upper))
+        amounts = dict(
+            Deadline.objects.filter(version_id__in=versions, code="acquaintance").values_list(
+                "version_id", "amount"
+            )
+        )
+        days = [d.day for d in decisions]
+        calendar = workday_services.calendar_for(body_id, min(days), max(days) + timedelta(days=60))
+
+        def due(version_id: int, day: date) -> date:
+            amount = amounts.get(version_id, DEFAULT_ACQUAINTANCE_DAYS)
+            return workday_rules.add_working_days(day, amount, calendar)
+
+        def band(result: Result, value: Decimal) -> str:
+            row = scoring.band_for(value, bands[result.version_id, SCALE_OF_KIND.get(
+                result.kind, Scale.SCORE)])  # fmt: skip
+            return row.code if row else ""
+
+        decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        changes: list[ResultChange] = []
+        for result in found:
+            decision = by_id[result.pk]
+            value = scoring.quantize(decision.score)
+            if value != result.score:
+                changes.append(ResultChange(
+                    result=result, score_from=result.score, score_to=value,
+                    source=decision.source, reason=decision.reason[:4000], decided_by=decided_by,
+                ))  # fmt: skip
+            result.score, result.band = value, band(result, value)
+            result.provisional = False
+            result.acknowledged_at = result.refused_at = None
+            result.refusal_act = {}
+            result.acquaintance_due = due(result.version_id, decision.day)
+        years = _year_means(found, band, due, {r.pk: by_id[r.pk].day for r in found}, changes)
+        ResultChange.objects.bulk_create(changes)
+        fields = ["score", "band", "provisional", "acknowledged_at", "refused_at", "refusal_act",
+                  "acquaintance_due", "quarters"]  # fmt: skip
+        Result.objects.bulk_update([*found, *years], fields, batch_size=500)
+    ids = [r.pk for r in [*found, *years]]
+    transaction.on_commit(lambda: notices.results_ready(ids))
+    return found
+
+
+def _year_means(
+    quarters: Sequence[Result], band: Any, due: Any, day_of: dict[int, date],
+    changes: list[ResultChange],
+) -> list[Result]:  # fmt: skip
+    """The year results (formed from quarters, no sheet of their own) of the decided quarter
+    results, recomputed from the quarters' current scores (002 p5)."""
+    keys = {(r.servant_id, r.kind, r.year) for r in quarters if r.quarter > 0}
+    if not keys:
+        return []
+    which = Q(
+        servant_id__in={k[0] for k in keys}, kind__in={k[1] for k in keys},
+        year__in={k[2] for k in keys},
+    )  # fmt: skip
+    rows = list(Result.objects.select_for_update().filter(which))
+    decided = {r.pk: r for r in quarters}
+    by_key: dict[tuple[int, str, int], dict[int, Decimal]] = defaultdict(dict)
+    for r in rows:
+        if r.quarter > 0:
+            by_key[r.servant_id, r.kind, r.year][r.quarter] = decided.get(r.pk, r).score
+    day = {(r.servant_id, r.kind, r.year): day_of[r.pk] for r in quarters}
+    changed = []
+    for year in rows:
+        key = (year.servant_id, year.kind, year.year)
+        if year.quarter != 0 or year.task_id is not None or key not in keys:
+            continue
+        average = scoring.year_average({q: by_key[key].get(q) for q in (1, 2, 3, 4)})
+        if average.score is None:
+            continue
+        value = scoring.quantize(average.score)
+        if value == year.score and list(average.included) == year.quarters:
+            continue
+        if value != year.score:
+            changes.append(ResultChange(
+                result=year, score_from=year.score, score_to=value, source="recomputed",
+            ))  # fmt: skip
+        year.score, year.band = value, band(year, value)
+        year.quarters = list(average.included)
+        year.acknowledged_at = year.refused_at = None
+        year.refusal_act = {}
+        year.acquaintance_due = due(year.version_id, day[key])
+        changed.append(year)
+    return changed

@@ -171,3 +171,60 @@ def test_year_results_and_quarter_results_share_the_result_path(body2023):
     before = Notification.objects.count()
     assert services.year_results_form(actor=None, body_id=w.body.pk, year=2026) == 0
     assert Notification.objects.count() == before
+
+
+def test_a_decided_change_moves_the_score_keeps_the_original_and_recomputes_the_year(body2023):
+    # 002 p42: the calibration's final score becomes the result's current score; the
+    # original stays; the band and the year mean (002 p5) follow; acquainted again.
+    from bagalau.evaluations import results
+    from bagalau.evaluations.models import ResultChange
+
+    w = body2023
+    schedule = team(w, 3, 2)
+    w.client("heada").post(reverse("evaluations:bulk", args=[schedule.pk]), bulk_post(w, schedule))
+    services.year_results_form(actor=w.users["hrofficer"], body_id=w.body.pk, year=2026)
+    quarter = Result.objects.filter(year=2026, quarter=2).order_by("pk").first()
+    year = Result.objects.get(servant=quarter.servant, year=2026, quarter=0)
+    quarter.acknowledged_at = year.acknowledged_at = quarter.formed_at
+    quarter.save()
+    year.save()
+    decided = results.decide(
+        actor=w.users["authorized"], body_id=w.body.pk,
+        decisions=[results.Decision(quarter.pk, Decimal("2.5"), "calibration", "majority 3-1",
+                                    date(2026, 7, 20))],
+    )  # fmt: skip
+    assert [r.pk for r in decided] == [quarter.pk]
+    quarter.refresh_from_db()
+    year.refresh_from_db()
+    assert (quarter.original_score, quarter.score) == (Decimal("4.13"), Decimal("2.50"))
+    assert quarter.band != "effective" and quarter.acknowledged_at is None
+    assert quarter.acquaintance_due == date(2026, 7, 22)  # 2 working days (002 p12)
+    assert (year.score, year.band, year.acknowledged_at) == (quarter.score, quarter.band, None)
+    change = ResultChange.objects.get(result=quarter)
+    assert (change.source, change.reason, change.decided_by) == (
+        "calibration", "majority 3-1", w.users["authorized"],
+    )  # fmt: skip
+    assert ResultChange.objects.get(result=year).source == "recomputed"
+
+
+def test_a_panel_source_gives_its_members_the_cases_on_their_agenda(body2023, monkeypatch):
+    # 002 p21: calibration participants (and the 2018 commission's members) know the cases
+    # on their agenda while they serve: the one access rule asks the registered panels.
+    from bagalau.core.errors import NotFound
+    from bagalau.evaluations import access
+
+    w = body2023
+    schedule = team(w, 3, 2)
+    task = Task.objects.filter(schedule=schedule).order_by("pk").first()
+    colleague = w.users["colleague"]
+    with pytest.raises(NotFound):
+        access.access_task(colleague, task.pk)
+    monkeypatch.setattr(access, "_PANEL_SOURCES", {})
+    access.register_panel_source(
+        "test", lambda user, ids: {task.pk} & set(ids) if user == colleague else set()
+    )
+    found, roles = access.access_task(colleague, task.pk)
+    assert roles == {"panel"} and access.sheet_readable(found, roles)
+    assert set(access.access_tasks(colleague, [task.pk])) == {task.pk}
+    with pytest.raises(NotFound):
+        access.access_task(w.users["servantb"], task.pk)
