@@ -92,7 +92,8 @@ CASE_TRANSITIONS: dict[str, Transition] = {
     "prepare_card": Transition(frozenset({ACCEPTED}), SAME, frozenset({HR})),
     # 002 p42: the evaluator presents the work and justifies the score.
     "summary": Transition(frozenset({ACCEPTED}), SAME, frozenset({EVALUATOR})),
-    "vote": Transition(frozenset({ACCEPTED}), SAME, frozenset({PARTICIPANT})),
+    # Each participant writes their own position under the case's lock: no revision needed.
+    "vote": Transition(frozenset({ACCEPTED}), SAME, frozenset({PARTICIPANT}), needs_revision=False),
     "hold": Transition(frozenset({ACCEPTED}), HELD, frozenset({HR})),
     "decide": Transition(frozenset({HELD}), DECIDED, frozenset({HR})),
     "upload_protocol": Transition(frozenset({DECIDED}), PROTOCOL_UPLOADED, frozenset({HR})),
