@@ -99,6 +99,12 @@ def test_a_session_moves_a_score_down_by_majority_and_the_year_mean_follows(cali
     assert (year.score, year.band) == (Decimal("3.00"), "proper")
     change = ResultChange.objects.get(result=result)
     assert change.source == "calibration"
+    # 002 p12: the servant acquaints with the decided result again.
+    from bagalau.evaluations import services as evaluation_services
+
+    with at(date(2026, 7, 16)):
+        evaluation_services.result_acknowledge(actor=s.applicant, result_id=result.pk)
+    assert Result.objects.get(pk=result.pk).acknowledged_at is not None
 
 
 def test_a_tie_keeps_the_score_by_default(calibrated):
