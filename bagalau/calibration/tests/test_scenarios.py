@@ -194,3 +194,53 @@ def test_a_session_date_past_the_10th_working_day_is_refused(calibrated):
             participant_ids=[u.pk for u in s.participants], session_date="2026-07-24",
         )  # fmt: skip
     assert caught.value.code == "session_late" and "2026-07-23" in caught.value.text()
+
+
+def test_the_authorized_person_declines_with_a_reason_and_the_servant_may_apply_again(
+    calibrated,
+):
+    # 002 p39: the authorized person decides whether to hold a session; a refusal says why.
+    s = calibrated
+    case = apply(s)
+    with at(date(2026, 7, 9)):
+        with pytest.raises(DomainError) as caught:
+            services.case_decline(
+                actor=s.w.users["authorized"], case_id=case.pk, revision=case.revision, reason=""
+            )
+        assert caught.value.code == "reason_required"
+        case = services.case_decline(
+            actor=s.w.users["authorized"], case_id=case.pk, revision=case.revision,
+            reason="The evaluation followed the methodology.",
+        )  # fmt: skip
+    assert case.state == CaseState.DECLINED
+
+
+def test_hr_hears_when_the_decision_date_slips(calibrated):
+    # Issue 16: the system escalates to HR when a due date slips (a periodic hook of tick).
+    from bagalau.calibration import notices
+    from bagalau.notifications.models import Notification
+
+    s = calibrated
+    case = apply(s)
+    late = datetime(2026, 7, 15, 9, tzinfo=ALMATY)  # the decision was due on 14 July
+    with time_machine.travel(late, tick=False):
+        queued = notices.escalate_overdue(late)
+        again = notices.escalate_overdue(late)
+    assert queued > 0 and again == 0  # once per case, step and day
+    rows = Notification.objects.filter(kind="calibration.overdue", object_id=str(case.pk))
+    assert {r.recipient_id for r in rows} == {s.w.users["hrhead"].pk, s.w.users["hrofficer"].pk}
+
+
+def test_the_versions_tie_rule_decides_without_a_majority(calibrated):
+    # A version setting (MethodologyVersion.calibration_tie_rule): "most_votes" takes the
+    # unique leader when no proposal has a majority of participants (002 p42).
+    from bagalau.methodology.models import MethodologyVersion
+
+    s = calibrated
+    MethodologyVersion.objects.filter(pk=s.result.version_id).update(
+        calibration_tie_rule="most_votes"
+    )
+    s.participants = [*s.participants, s.w.users["servantb"]]
+    case = accept(s, apply(s), s.participants)
+    case = vote_and_decide(s, case, ["3.00", "3.00", None, "4.50"])
+    assert (case.final_score, case.tally["by"]) == (Decimal("3.00"), "most_votes")
