@@ -133,6 +133,22 @@ def test_the_hr_view_per_unit_shows_moved_cases_in_bounded_queries(calibrated, s
         page = client.get(url)
     assert page.status_code == 200 and b"4.13" in page.content and b"3.00" in page.content
     assert len(one) <= 20
+    # Two more decided cases in the unit: the same number of queries.
+    first = CalibrationCase.objects.get(result=s.result)
+    for result in s.quarters[1:]:
+        CalibrationCase.objects.create(
+            body=first.body, result=result, task=result.task, servant=result.servant,
+            version=first.version, unit=first.unit, state=CaseState.DECIDED, text="x",
+            applied_on=first.applied_on, acquainted_on=first.acquainted_on,
+            apply_due=first.apply_due, decide_due=first.decide_due,
+            session_due=first.session_due, score_before=result.score, final_score=2,
+            tally={"support": 0, "proposals": [["2.00", 3]], "by": "majority",
+                   "participants": 3, "final": "2.00"},
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url)
+    assert page.content.count(b'href="/calibration/') >= 6
+    assert len(three) == len(one)
     # HR officers run the process without knowing results (002 p21): 403; strangers 404.
     assert s.w.client("hrofficer").get(url).status_code == 403
     assert s.w.client("servantb").get(url).status_code == 404
