@@ -167,3 +167,23 @@ def test_dashboard_cards_show_the_due_dates(calibrated):
     with at(date(2026, 7, 9)):
         page = login(s.applicant).get(reverse("home"))
     assert b"calibration-mine" in page.content
+
+
+def test_hr_records_an_appeal_and_later_its_outcome(calibrated, settings, tmp_path):
+    # 002 p14: the calibration decision is appealed under the Administrative Procedural Code;
+    # HR records it, then its outcome.
+    settings.EVIDENCE_ROOT = tmp_path
+    s = calibrated
+    case = run_case(s)
+    url = reverse("calibration:case", args=[case.pk])
+    hr = s.w.client("hrofficer")
+    with at(date(2026, 7, 20)):
+        hr.post(url, {"action": "appeal", "filed_on": "2026-07-20", "authority": "Court",
+                      "outcome": "pending"})  # fmt: skip
+        appeal = case.appeals.get()
+        assert b"appeal-outcome" in hr.get(url).content
+        hr.post(url, {"action": "appeal", "appeal": appeal.pk, "filed_on": "2026-07-20",
+                      "authority": "Court", "outcome": "upheld", "outcome_on": "2026-08-20"})  # fmt: skip
+    appeal.refresh_from_db()
+    assert (appeal.outcome, appeal.outcome_on) == ("upheld", date(2026, 8, 20))
+    assert case.appeals.count() == 1
