@@ -125,9 +125,11 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
 CaseId = Path(..., ge=1, le=MAX_ID)
 
 
-@router.get("/{case_id}", response=CaseOut, summary="A calibration case, as the caller sees it")
-def get_case(request: HttpRequest, case_id: int = CaseId) -> dict[str, Any]:
-    return _out(request, case_id)
+@router.get(
+    "/{calibration_id}", response=CaseOut, summary="A calibration case, as the caller sees it"
+)
+def get_case(request: HttpRequest, calibration_id: int = CaseId) -> dict[str, Any]:
+    return _out(request, calibration_id)
 
 
 class TransitionIn(Schema):
@@ -144,33 +146,37 @@ class TransitionIn(Schema):
 
 
 @router.post(
-    "/{case_id}/transitions",
+    "/{calibration_id}/transitions",
     response=CaseOut,
     summary="accept or decline (the authorized person), prepare_card / hold / decide (HR), "
     "summary (the evaluator)",
 )
 def transition(
-    request: HttpRequest, payload: TransitionIn, case_id: int = CaseId
+    request: HttpRequest, payload: TransitionIn, calibration_id: int = CaseId
 ) -> dict[str, Any]:
     user, rev = request.user, payload.revision
     if payload.action == "accept":
         if any(not 1 <= i <= MAX_ID for i in payload.participants):
             payload.participants = []
         services.case_accept(
-            actor=user, case_id=case_id, revision=rev, participant_ids=payload.participants,
+            actor=user, case_id=calibration_id, revision=rev, participant_ids=payload.participants,
             session_date=payload.session_date, place=payload.place,
         )  # fmt: skip
     elif payload.action == "decline":
-        services.case_decline(actor=user, case_id=case_id, revision=rev, reason=payload.reason)
+        services.case_decline(
+            actor=user, case_id=calibration_id, revision=rev, reason=payload.reason
+        )
     elif payload.action == "prepare_card":
-        services.card_prepare(actor=user, case_id=case_id, revision=rev)
+        services.card_prepare(actor=user, case_id=calibration_id, revision=rev)
     elif payload.action == "summary":
-        services.summary_record(actor=user, case_id=case_id, revision=rev, text=payload.summary)
+        services.summary_record(
+            actor=user, case_id=calibration_id, revision=rev, text=payload.summary
+        )
     elif payload.action == "hold":
-        services.case_hold(actor=user, case_id=case_id, revision=rev)
+        services.case_hold(actor=user, case_id=calibration_id, revision=rev)
     else:
-        services.case_decide(actor=user, case_id=case_id, revision=rev)
-    return _out(request, case_id)
+        services.case_decide(actor=user, case_id=calibration_id, revision=rev)
+    return _out(request, calibration_id)
 
 
 class VoteIn(Schema):
@@ -180,16 +186,16 @@ class VoteIn(Schema):
 
 
 @router.post(
-    "/{case_id}/votes",
+    "/{calibration_id}/votes",
     response=CaseOut,
     summary="A participant's position (002 p42): support, or propose another score up or down",
 )
-def vote(request: HttpRequest, payload: VoteIn, case_id: int = CaseId) -> dict[str, Any]:
+def vote(request: HttpRequest, payload: VoteIn, calibration_id: int = CaseId) -> dict[str, Any]:
     services.vote_cast(
-        actor=request.user, case_id=case_id, support=payload.support, proposed=payload.score,
+        actor=request.user, case_id=calibration_id, support=payload.support, proposed=payload.score,
         arguments=payload.arguments,
     )  # fmt: skip
-    return _out(request, case_id)
+    return _out(request, calibration_id)
 
 
 class FeedbackIn(Schema):
@@ -201,18 +207,20 @@ class FeedbackIn(Schema):
 
 
 @router.post(
-    "/{case_id}/feedback",
+    "/{calibration_id}/feedback",
     response=CaseOut,
     summary="The evaluator records the feedback meeting with its three topics (002 p43)",
 )
-def feedback(request: HttpRequest, payload: FeedbackIn, case_id: int = CaseId) -> dict[str, Any]:
+def feedback(
+    request: HttpRequest, payload: FeedbackIn, calibration_id: int = CaseId
+) -> dict[str, Any]:
     services.feedback_record(
-        actor=request.user, case_id=case_id, held_on=payload.held_on,
+        actor=request.user, case_id=calibration_id, held_on=payload.held_on,
         topics={"achievements": payload.achievements, "development": payload.development,
                 "career": payload.career},
         notes=payload.notes,
     )  # fmt: skip
-    return _out(request, case_id)
+    return _out(request, calibration_id)
 
 
 class AppealIn(Schema):
@@ -225,14 +233,14 @@ class AppealIn(Schema):
 
 
 @router.post(
-    "/{case_id}/appeals",
+    "/{calibration_id}/appeals",
     response=CaseOut,
     summary="HR records an appeal of the decision and its outcome (002 p14)",
 )
-def appeal(request: HttpRequest, payload: AppealIn, case_id: int = CaseId) -> dict[str, Any]:
+def appeal(request: HttpRequest, payload: AppealIn, calibration_id: int = CaseId) -> dict[str, Any]:
     services.appeal_record(
-        actor=request.user, case_id=case_id, filed_on=payload.filed_on,
+        actor=request.user, case_id=calibration_id, filed_on=payload.filed_on,
         authority=payload.authority, outcome=payload.outcome, outcome_on=payload.outcome_on,
         note=payload.note, appeal_id=payload.appeal,
     )  # fmt: skip
-    return _out(request, case_id)
+    return _out(request, calibration_id)
