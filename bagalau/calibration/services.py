@@ -431,11 +431,15 @@ def protocol_upload(
     return case
 
 
+def protocol_path(case: CalibrationCase) -> Path:
+    return _root() / case.protocol_key[:2] / case.protocol_key
+
+
 def protocol_open(*, actor: Any, case_id: int) -> tuple[CalibrationCase, Path]:
     case, roles = selectors.access_case(actor, case_id)
     if not case.protocol_key:
         raise NotFound(MSG_NO_PROTOCOL, code="not_found")
-    path = _root() / case.protocol_key[:2] / case.protocol_key
+    path = protocol_path(case)
     if not path.is_file():
         raise NotFound(MSG_NO_PROTOCOL, code="not_found")
     return case, path
