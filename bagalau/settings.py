@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bagalau.evaluations",
     "bagalau.plans",
     "bagalau.surveys",
+    "bagalau.commission",
     "bagalau.notifications",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name

@@ -102,7 +102,10 @@ KPI_ANNUAL_TRANSITIONS: dict[str, Transition] = {
         frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER}), needs_reason=True
     ),
     "to_commission": Transition(frozenset({AGREED}), FOR_COMMISSION, frozenset({HR})),
-    "reopen": Transition(frozenset({SUBMITTED, AGREED}), DRAFT, frozenset({HR}), needs_reason=True),
+    # Also after the commission: an appeal's "cancel and re-evaluate" (001 p42).
+    "reopen": Transition(
+        frozenset({SUBMITTED, AGREED, FOR_COMMISSION}), DRAFT, frozenset({HR}), needs_reason=True
+    ),
 }
 # The competency sheet of the 2018 model (001 p25-28): the direct supervisor marks the
 # behaviour indicators and signs it (submit); HR may return it for correction, and passes it
@@ -113,7 +116,9 @@ COMPETENCY_TRANSITIONS: dict[str, Transition] = {
     "submit": TRANSITIONS["submit"],
     "return": TRANSITIONS["return"],
     "to_commission": Transition(frozenset({SUBMITTED}), FOR_COMMISSION, frozenset({HR})),
-    "reopen": Transition(frozenset({SUBMITTED}), DRAFT, frozenset({HR}), needs_reason=True),
+    "reopen": Transition(
+        frozenset({SUBMITTED, FOR_COMMISSION}), DRAFT, frozenset({HR}), needs_reason=True
+    ),
 }
 # The first state of a new sheet of a kind (default PENDING).
 INITIAL_STATE = {"kpi_quarterly": ACTUALS_DUE}

@@ -1,0 +1,266 @@
+"""Reads of the commission: who serves, the caller's roles on a meeting, the protocol rows,
+the dashboard cards, and the panel source of the one access rule (evaluations.access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from bagalau.core.errors import NotFound
+from bagalau.evaluations.rules.workflow import HR
+from bagalau.org.models import HR_ROLES, Role, RoleAssignment
+
+from . import rules
+from .models import Appeal, Case, Composition, Meeting, MeetingState, Seat
+
+MSG_NOT_FOUND = "Not found."
+
+
+def held_roles(user: Any, body_id: int) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        RoleAssignment.objects.filter(body_id=body_id, user=user).values_list("role", flat=True)
+    )
+
+
+def composition_in_force(body_id: int) -> Composition | None:
+    return Composition.objects.filter(body_id=body_id, ended_on__isnull=True).first()
+
+
+def seats_of(composition_id: int) -> list[Seat]:
+    return list(Seat.objects.filter(composition_id=composition_id).select_related("user"))
+
+
+def serving_seat(user: Any, body_id: int) -> Seat | None:
+    """The user's seat on the body's commission in force (001 p31: while they serve)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Seat.objects.filter(
+            composition__body_id=body_id, composition__ended_on__isnull=True, user=user
+        )
+        .select_related("composition")
+        .first()
+    )
+
+
+def panel_tasks(user: Any, task_ids: Collection[int]) -> set[int]:
+    """The panel source (evaluations.access): the sheets among `task_ids` on the agenda of a
+    meeting of a commission the user serves on now (chair, member, secretary). One query."""
+    if not task_ids or not getattr(user, "is_authenticated", False):
+        return set()
+    bodies = Seat.objects.filter(user=user, composition__ended_on__isnull=True).values(
+        "composition__body_id"
+    )
+    return set(
+        Case.objects.filter(task_id__in=list(task_ids), meeting__body_id__in=bodies).values_list(
+            "task_id", flat=True
+        )
+    )
+
+
+def meeting_roles(user: Any, meeting: Meeting, held: frozenset[str] | None = None) -> set[str]:
+    """The caller's roles on a meeting: a seat of the composition in force, HR (the working
+    body), the authorized person (001 p39)."""
+    roles: set[str] = set()
+    if not getattr(user, "is_authenticated", False):
+        return roles
+    held = held_roles(user, meeting.body_id) if held is None else held
+    if held & HR_ROLES:
+        roles.add(HR)
+    if Role.AUTHORIZED_PERSON in held:
+        roles.add(rules.AUTHORIZED)
+    seat = serving_seat(user, meeting.body_id)
+    if seat is not None:
+        roles.add(seat.role)
+    return roles
+
+
+def access_meeting(
+    user: Any, meeting_id: int, *, for_update: bool = False
+) -> tuple[Meeting, set[str]]:
+    """The meeting and the caller's roles on it; 404 to anyone with none."""
+    from bagalau.evaluations.access import MSG_NOT_FOUND as NOT_FOUND
+
+    qs = Meeting.objects.select_related("body", "composition")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    meeting = qs.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound(NOT_FOUND, code="not_found")
+    roles = meeting_roles(user, meeting)
+    if not roles:
+        raise NotFound(NOT_FOUND, code="not_found")
+    return meeting, roles
+
+
+def authorized_users(body_id: int) -> list[Any]:
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(body_id=body_id, role=Role.AUTHORIZED_PERSON)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def hr_users(body_id: int) -> list[Any]:
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(body_id=body_id, role__in=HR_ROLES)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+# --- the meeting page and the protocol (002 Appendix 5) --------------------------------------
+
+
+@dataclass
+class Row:
+    case: Case
+    votes: list[Any]
+    decision: Any
+    my_vote: Any = None
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    roles: set[str]
+    seats: list[Seat]
+    present: set[int]
+    rows: list[Row]
+    voting: int
+    present_voting: int
+    quorum: bool
+    needed: int
+    chair: Seat | None
+    secretary: Seat | None
+    members: list[Seat] = field(default_factory=list)
+
+
+def meeting_view(user: Any, meeting: Meeting, roles: set[str]) -> MeetingView:
+    """Everything the meeting page and the protocol show: a fixed number of queries."""
+    seats = seats_of(meeting.composition_id)
+    present = set(meeting.attendance.filter(present=True).values_list("user_id", flat=True))
+    cases = list(
+        meeting.cases.select_related("servant", "task", "result", "decision")
+        .prefetch_related("votes__voter")
+        .order_by("order", "pk")
+    )
+    rows = []
+    for case in cases:
+        votes = sorted(case.votes.all(), key=lambda v: v.voter_id)
+        decision = getattr(case, "decision", None)
+        mine = next((v for v in votes if v.voter_id == user.pk), None)
+        rows.append(Row(case, votes, decision, mine))
+    voting = rules.voting_count([rules.Seat(s.user_id, s.role) for s in seats])
+    present_voting = sum(1 for s in seats if s.role in rules.VOTING and s.user_id in present)
+    return MeetingView(
+        meeting=meeting, roles=roles, seats=seats, present=present, rows=rows, voting=voting,
+        present_voting=present_voting, quorum=rules.has_quorum(present_voting, voting),
+        needed=rules.quorum_needed(voting),
+        chair=next((s for s in seats if s.role == rules.CHAIR), None),
+        secretary=next((s for s in seats if s.role == rules.SECRETARY), None),
+        members=[s for s in seats if s.role == rules.MEMBER],
+    )  # fmt: skip
+
+
+def meetings_visible(user: Any, body_id: int) -> list[Meeting]:
+    held = held_roles(user, body_id)
+    if not (held & (HR_ROLES | {Role.AUTHORIZED_PERSON})) and serving_seat(user, body_id) is None:
+        return []
+    return list(Meeting.objects.filter(body_id=body_id).order_by("-date", "-pk")[:50])
+
+
+# --- dashboard cards -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    meeting_id: int
+    title: str
+    state: str
+    date: dt.date
+    due: dt.date | None
+    todo: str
+
+
+def dashboard_cards(user: Any, body_ids: Collection[int]) -> list[Card]:
+    """The commission's cards for the chair, members, secretary, HR and the authorized person:
+    each open meeting with what the user does next and its due date. A few queries."""
+    if not getattr(user, "is_authenticated", False) or not body_ids:
+        return []
+    held: dict[int, set[str]] = {}
+    for body_id, role in RoleAssignment.objects.filter(
+        user=user, body_id__in=list(body_ids)
+    ).values_list("body_id", "role"):
+        held.setdefault(body_id, set()).add(role)
+    seat_of: dict[int, str] = dict(
+        Seat.objects.filter(
+            user=user, composition__ended_on__isnull=True, composition__body_id__in=list(body_ids)
+        ).values_list("composition__body_id", "role")
+    )
+    bodies = [
+        b for b in body_ids
+        if b in seat_of or held.get(b, set()) & (HR_ROLES | {Role.AUTHORIZED_PERSON})
+    ]  # fmt: skip
+    if not bodies:
+        return []
+    meetings = (
+        Meeting.objects.filter(body_id__in=bodies)
+        .filter(~Q(state=MeetingState.APPROVED) | Q(acquaintance_due__isnull=False))
+        .order_by("-date")[:20]
+    )
+    cards = []
+    for m in meetings:
+        roles = set()
+        if held.get(m.body_id, set()) & HR_ROLES:
+            roles.add(HR)
+        if Role.AUTHORIZED_PERSON in held.get(m.body_id, set()):
+            roles.add(rules.AUTHORIZED)
+        if m.body_id in seat_of:
+            roles.add(seat_of[m.body_id])
+        todo, due = _todo(m, roles)
+        if m.state == MeetingState.APPROVED and not todo:
+            continue
+        cards.append(Card(m.pk, str(m.date), m.state, m.date, due, todo))
+    return cards
+
+
+def _todo(m: Meeting, roles: set[str]) -> tuple[str, dt.date | None]:
+    from django.utils.translation import gettext as _
+
+    if m.state == MeetingState.DRAFT:
+        if rules.CHAIR in roles:
+            return _("give your consent to the meeting's date"), None
+        if HR in roles or rules.SECRETARY in roles:
+            return _("waiting for the chair's consent"), None
+    if m.state == MeetingState.SCHEDULED:
+        if HR in roles or rules.SECRETARY in roles:
+            return _("record the attendance at the meeting"), m.date
+        return _("the meeting is scheduled"), m.date
+    if m.state == MeetingState.HELD:
+        if roles & rules.VOTING:
+            return _("vote on the cases of the agenda"), m.date
+        return _("record the decisions and close the meeting"), m.date
+    if m.state == MeetingState.CLOSED:
+        if rules.AUTHORIZED in roles:
+            return _("approve the results in the protocol (001 p39)"), None
+        return _("the protocol waits for the authorized person's approval"), None
+    if m.state == MeetingState.APPROVED and HR in roles:
+        return _("acquaint the servants with the results"), m.acquaintance_due
+    if m.state == MeetingState.APPROVED and roles & {*rules.VOTING, rules.SECRETARY}:
+        return _("the protocol is approved"), m.appeal_due
+    return "", None
+
+
+def appeals_of(meeting: Meeting) -> list[Appeal]:
+    return list(
+        Appeal.objects.filter(case__meeting=meeting).select_related("case__servant").order_by("pk")
+    )
