@@ -51,16 +51,27 @@ def serving_seat(user: Any, body_id: int) -> Seat | None:
 
 def panel_tasks(user: Any, task_ids: Collection[int]) -> set[int]:
     """The panel source (evaluations.access): the sheets among `task_ids` on the agenda of a
-    meeting of a commission the user serves on now (chair, member, secretary). One query."""
+    meeting of a commission the user serves on now (chair, member, secretary), and — for the
+    authorized person, who approves the results (001 p39) — on the agenda of a meeting whose
+    protocol is drawn up or approved. One query."""
     if not task_ids or not getattr(user, "is_authenticated", False):
         return set()
     bodies = Seat.objects.filter(user=user, composition__ended_on__isnull=True).values(
         "composition__body_id"
     )
+    approving = RoleAssignment.objects.filter(user=user, role=Role.AUTHORIZED_PERSON).values(
+        "body_id"
+    )
     return set(
-        Case.objects.filter(task_id__in=list(task_ids), meeting__body_id__in=bodies).values_list(
-            "task_id", flat=True
+        Case.objects.filter(task_id__in=list(task_ids))
+        .filter(
+            Q(meeting__body_id__in=bodies)
+            | Q(
+                meeting__body_id__in=approving,
+                meeting__state__in=[MeetingState.CLOSED, MeetingState.APPROVED],
+            )
         )
+        .values_list("task_id", flat=True)
     )
 
 
@@ -149,7 +160,7 @@ def meeting_view(user: Any, meeting: Meeting, roles: set[str]) -> MeetingView:
     seats = seats_of(meeting.composition_id)
     present = set(meeting.attendance.filter(present=True).values_list("user_id", flat=True))
     cases = list(
-        meeting.cases.select_related("servant", "task", "result", "decision")
+        meeting.cases.select_related("servant", "task__servant", "result", "decision")
         .prefetch_related("votes__voter")
         .order_by("order", "pk")
     )
@@ -184,11 +195,61 @@ def meetings_visible(user: Any, body_id: int) -> list[Meeting]:
 @dataclass(frozen=True)
 class Card:
     meeting_id: int
-    title: str
+    body_id: int
     state: str
     date: dt.date
     due: dt.date | None
     todo: str
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    """The dashboard's commission card (core.views.home)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"commission_cards": [], "commission_bodies": []}
+    body_ids = set(RoleAssignment.objects.filter(user=user).values_list("body_id", flat=True))
+    body_ids |= set(
+        Seat.objects.filter(user=user, composition__ended_on__isnull=True).values_list(
+            "composition__body_id", flat=True
+        )
+    )
+    cards = dashboard_cards(user, body_ids)
+    return {"commission_cards": cards, "commission_bodies": commission_bodies(user, body_ids)}
+
+
+def commission_bodies(user: Any, body_ids: Collection[int]) -> list[Any]:
+    """The 2018-model bodies where the user has a part in the commission (for the links)."""
+    from bagalau.org.models import StateBody
+
+    roles = RoleAssignment.objects.filter(
+        user=user,
+        role__in=[*HR_ROLES, Role.AUTHORIZED_PERSON, Role.COMMISSION_CHAIR,
+                  Role.COMMISSION_MEMBER, Role.COMMISSION_SECRETARY],
+    ).values("body_id")  # fmt: skip
+    seats = Seat.objects.filter(user=user, composition__ended_on__isnull=True).values(
+        "composition__body_id"
+    )
+    ids = set(
+        Composition.objects.filter(Q(body_id__in=roles) | Q(body_id__in=seats)).values_list(
+            "body_id", flat=True
+        )
+    )
+    # The authorized person forms the first commission of a body on the 2018 model (001 p5).
+    from django.utils import timezone
+
+    from bagalau.methodology import selectors as methodology_selectors
+
+    for body_id in (
+        set(
+            RoleAssignment.objects.filter(user=user, role=Role.AUTHORIZED_PERSON).values_list(
+                "body_id", flat=True
+            )
+        )
+        - ids
+    ):
+        version = methodology_selectors.version_for(body_id, timezone.localdate())
+        if version is not None and version.model == "2018":
+            ids.add(body_id)
+    return list(StateBody.objects.filter(pk__in=ids & set(body_ids)).order_by("pk"))
 
 
 def dashboard_cards(user: Any, body_ids: Collection[int]) -> list[Card]:
@@ -229,7 +290,7 @@ def dashboard_cards(user: Any, body_ids: Collection[int]) -> list[Card]:
         todo, due = _todo(m, roles)
         if m.state == MeetingState.APPROVED and not todo:
             continue
-        cards.append(Card(m.pk, str(m.date), m.state, m.date, due, todo))
+        cards.append(Card(m.pk, m.body_id, str(m.get_state_display()), m.date, due, todo))
     return cards
 
 

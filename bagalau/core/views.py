@@ -23,6 +23,7 @@ from bagalau.org.selectors import request_bodies
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: what the user must do now, by role, and their bodies."""
+    from bagalau.commission.selectors import dashboard as commission_dashboard
     from bagalau.evaluations.selectors import dashboard
     from bagalau.plans.selectors import dashboard as plans_dashboard
     from bagalau.surveys.selectors import dashboard as surveys_dashboard
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             **dashboard(request.user),
             **plans_dashboard(request.user),
             **surveys_dashboard(request.user),
+            **commission_dashboard(request.user),
         },
     )
 
