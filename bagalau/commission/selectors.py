@@ -200,6 +200,7 @@ class Card:
     date: dt.date
     due: dt.date | None
     todo: str
+    protocol: bool = False  # approved: the card links its protocol
 
 
 def dashboard(user: Any) -> dict[str, Any]:
@@ -273,13 +274,20 @@ def dashboard_cards(user: Any, body_ids: Collection[int]) -> list[Card]:
     ]  # fmt: skip
     if not bodies:
         return []
-    meetings = (
-        Meeting.objects.filter(body_id__in=bodies)
-        .filter(~Q(state=MeetingState.APPROVED) | Q(acquaintance_due__isnull=False))
-        .order_by("-date")[:20]
-    )
+    open_meetings = list(
+        Meeting.objects.filter(body_id__in=bodies).exclude(state=MeetingState.APPROVED)
+        .order_by("-date", "-pk")[:20]
+    )  # fmt: skip
+    latest: dict[int, Meeting] = {}
+    for m in Meeting.objects.filter(body_id__in=bodies, state=MeetingState.APPROVED).order_by(
+        "-approved_on", "-pk"
+    )[:50]:
+        latest.setdefault(m.body_id, m)  # the last approved protocol of each body
+    from django.utils import timezone
+
+    today = timezone.localdate()
     cards = []
-    for m in meetings:
+    for m in [*open_meetings, *latest.values()]:
         roles = set()
         if held.get(m.body_id, set()) & HR_ROLES:
             roles.add(HR)
@@ -288,9 +296,10 @@ def dashboard_cards(user: Any, body_ids: Collection[int]) -> list[Card]:
         if m.body_id in seat_of:
             roles.add(seat_of[m.body_id])
         todo, due = _todo(m, roles)
-        if m.state == MeetingState.APPROVED and not todo:
-            continue
-        cards.append(Card(m.pk, m.body_id, str(m.get_state_display()), m.date, due, todo))
+        if m.state == MeetingState.APPROVED and due is not None and due < today:
+            due = None  # a past due date of an approved protocol is no longer work
+        cards.append(Card(m.pk, m.body_id, str(m.get_state_display()), m.date, due, todo,
+                          m.state == MeetingState.APPROVED))  # fmt: skip
     return cards
 
 
@@ -300,8 +309,7 @@ def _todo(m: Meeting, roles: set[str]) -> tuple[str, dt.date | None]:
     if m.state == MeetingState.DRAFT:
         if rules.CHAIR in roles:
             return _("give your consent to the meeting's date"), None
-        if HR in roles or rules.SECRETARY in roles:
-            return _("waiting for the chair's consent"), None
+        return _("waiting for the chair's consent"), None
     if m.state == MeetingState.SCHEDULED:
         if HR in roles or rules.SECRETARY in roles:
             return _("record the attendance at the meeting"), m.date
@@ -315,10 +323,8 @@ def _todo(m: Meeting, roles: set[str]) -> tuple[str, dt.date | None]:
             return _("approve the results in the protocol (001 p39)"), None
         return _("the protocol waits for the authorized person's approval"), None
     if m.state == MeetingState.APPROVED and HR in roles:
-        return _("acquaint the servants with the results"), m.acquaintance_due
-    if m.state == MeetingState.APPROVED and roles & {*rules.VOTING, rules.SECRETARY}:
-        return _("the protocol is approved"), m.appeal_due
-    return "", None
+        return _("acquaint the servants with the results; record any appeal"), m.acquaintance_due
+    return _("the protocol is approved"), m.appeal_due
 
 
 def appeals_of(meeting: Meeting) -> list[Appeal]:

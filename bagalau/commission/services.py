@@ -109,7 +109,7 @@ def _seats(chair_id: int, member_ids: Sequence[int], secretary_id: int) -> list[
     return seats
 
 
-def _write_seats(composition: Composition, seats: Sequence[rules.Seat]) -> None:
+def _write_seats(actor: Any, composition: Composition, seats: Sequence[rules.Seat]) -> None:
     from bagalau.core.models import User
 
     found = set(User.objects.filter(pk__in=[s.user_id for s in seats]).values_list("pk", flat=True))
@@ -120,19 +120,28 @@ def _write_seats(composition: Composition, seats: Sequence[rules.Seat]) -> None:
     Seat.objects.bulk_create(
         Seat(composition=composition, user_id=s.user_id, role=s.role) for s in seats
     )
-    # The body's commission roles follow the order in force (the menus and dashboards).
+    # The body's commission roles follow the order in force (menus, dashboards), through the
+    # org services so that each change is audited.
+    from bagalau.org import services as org_services
+
     role_of = {
         rules.CHAIR: Role.COMMISSION_CHAIR,
         rules.MEMBER: Role.COMMISSION_MEMBER,
         rules.SECRETARY: Role.COMMISSION_SECRETARY,
     }
-    RoleAssignment.objects.filter(
-        body_id=composition.body_id, role__in=list(role_of.values())
-    ).delete()
-    RoleAssignment.objects.bulk_create(
-        RoleAssignment(body_id=composition.body_id, user_id=s.user_id, role=role_of[s.role])
-        for s in seats
+    wanted = {(s.user_id, role_of[s.role]) for s in seats}
+    existing = list(
+        RoleAssignment.objects.filter(
+            body_id=composition.body_id, role__in=list(role_of.values())
+        ).select_related("body")
     )
+    have = {(a.user_id, a.role) for a in existing}
+    for assignment in existing:
+        if (assignment.user_id, assignment.role) not in wanted:
+            org_services.role_revoke(actor=actor, assignment=assignment)
+    users = {u.pk: u for u in User.objects.filter(pk__in=[u for u, _r in wanted - have])}
+    for user_id, role in sorted(wanted - have):
+        org_services.role_assign(actor=actor, body=composition.body, user=users[user_id], role=role)
 
 
 @transaction.atomic
@@ -168,7 +177,7 @@ def composition_form(
         body_id=body_id, order_number=number, order_date=order_date,
         working_body=_text(working_body, _("Working body"), 300), created_by=actor,
     )  # fmt: skip
-    _write_seats(composition, seats)
+    _write_seats(actor, composition, seats)
     audit(actor=actor, action="commission.formed", obj=composition, body=composition.body,
           data={"order": number, "date": order_date.isoformat(), "voting": len(seats) - 1})  # fmt: skip
     return composition
@@ -205,7 +214,7 @@ def composition_amend(
         body_id=old.body_id, order_number=number, order_date=order_date, amends=old,
         working_body=old.working_body, created_by=actor,
     )  # fmt: skip
-    _write_seats(new, seats)
+    _write_seats(actor, new, seats)
     # Meetings not yet approved continue under the amended composition.
     Meeting.objects.filter(composition=old).exclude(state=MeetingState.APPROVED).update(
         composition=new
