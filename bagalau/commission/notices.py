@@ -23,8 +23,8 @@ def register() -> None:
         "commission.scheduled",
         _("Commission meeting on %(date)s"),
         _(
-            "The evaluation commission meets on %(date)s (%(place)s); %(count)s sheets are on "
-            "its agenda."
+            "The evaluation commission meets on %(date)s (%(place)s); sheets on its agenda: "
+            "%(count)s."
         ),
     )
     add(

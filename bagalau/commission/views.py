@@ -30,7 +30,6 @@ from . import rules, selectors, services
 from .models import Appeal, Composition, MeetingState
 
 MSG_DATE = _("%(field)s: enter a date as YYYY-MM-DD.")
-MSG_NUMBER = _("%(field)s: choose from the list.")
 ACTION_LABELS = {
     "edit": _("Save the date and refresh the agenda"),
     "consent": _("Give consent to the meeting (001 p29)"),
