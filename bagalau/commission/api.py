@@ -197,15 +197,15 @@ def _meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     panel = access.panel_tasks(request.user, [r.case.task_id for r in view.rows])
     cases = []
     for row in view.rows:
-        readable = may_read_result(
-            access.task_roles(request.user, row.case.task, held, row.case.task_id in panel)
-        )
+        roles_on = access.task_roles(request.user, row.case.task, held, row.case.task_id in panel)
+        readable = may_read_result(roles_on) and access.sheet_readable(row.case.task, roles_on)
+        original = row.case.result.original_score if row.case.result else row.case.task.score
         d = row.decision
         cases.append({
             "id": row.case.pk, "order": row.case.order, "servant_id": row.case.servant_id,
             "servant": row.case.servant.full_name, "task_id": row.case.task_id,
             "kind": row.case.task.kind,
-            "result": row.case.result.original_score if readable and row.case.result else None,
+            "result": original if readable else None,
             "votes": [{"voter_id": v.voter_id, "voter": _name(v.voter), "choice": v.choice,
                        "corrected": v.corrected if readable else None} for v in row.votes],
             "decision": None if d is None else {

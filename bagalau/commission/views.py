@@ -192,7 +192,12 @@ def _context(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     panel = access.panel_tasks(request.user, [r.case.task_id for r in view.rows])
     for row in view.rows:
         task_roles = access.task_roles(request.user, row.case.task, held, row.case.task_id in panel)
-        row.readable = may_read_result(task_roles)  # type: ignore[attr-defined]
+        readable = may_read_result(task_roles) and access.sheet_readable(row.case.task, task_roles)
+        row.readable = readable  # type: ignore[attr-defined]
+        # The result as evaluated: the Result's original score, or the sheet's own score where
+        # no result forms from it (the competency sheet: 001 p27, the count that meet).
+        original = row.case.result.original_score if row.case.result else row.case.task.score
+        row.shown = original if readable else None  # type: ignore[attr-defined]
     seat_role = next((s.role for s in view.seats if s.user_id == request.user.pk), "")
     actions = [a for a in available(rules.MEETING, meeting.state, roles) if a in ACTION_LABELS]
     today = timezone.localdate()

@@ -213,6 +213,15 @@ def test_a_meeting_with_a_revision_a_tie_broken_by_the_chair_approved_and_appeal
     change = ResultChange.objects.get(result=result)
     assert change.source == "commission" and change.decided_by == c.w.users["authorized"]
     assert not AuditEvent.objects.filter(action__startswith="commission.", data__has_key="score")
+    # 001 p40-41: the servant acknowledges the decided result on the engine's flow (the
+    # other servant's, still provisional elsewhere, is refused: see the test below).
+    from bagalau.evaluations import services as evaluations
+
+    with at("2026-12-25 10:00"):
+        evaluations.result_acknowledge(actor=c.w.users["servant"], result_id=result.pk)
+    kpi.task.refresh_from_db()
+    assert kpi.task.state == TaskState.ACQUAINTED
+    assert Result.objects.get(pk=result.pk).acknowledged_at is not None
     # 001 p42: appeal within 10 working days of the decision; later flagged, not refused.
     # (1-2 and 7 January are holidays: the 10th working day after 24 Dec is 12 Jan.)
     assert meeting.appeal_due == date(2027, 1, 12)
@@ -233,3 +242,33 @@ def test_a_meeting_with_a_revision_a_tie_broken_by_the_chair_approved_and_appeal
     assert kpi.task.state == TaskState.DRAFT
     assert Appeal.objects.get(pk=late.pk).state == rules.UNCHANGED
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.APPROVED
+
+
+def test_a_result_the_commission_has_not_decided_is_not_acknowledged(commission):
+    # 001 p39-40: the evaluation ends with the authorized person's approval.
+    from bagalau.core.errors import Conflict
+    from bagalau.evaluations import services as evaluations
+
+    c = commission
+    with pytest.raises(Conflict) as err:
+        evaluations.result_acknowledge(actor=c.w.users["servant"], result_id=c.results[0].pk)
+    assert err.value.code == "provisional"
+
+
+def test_the_chair_is_asked_to_consent_and_the_evaluators_are_notified(
+    commission, django_capture_on_commit_callbacks
+):
+    # 001 p29: the schedule with the chair's consent; the evaluators notified.
+    from bagalau.notifications.models import Notification
+
+    c = commission
+    form(c)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_of(c, day=date(2026, 12, 22))
+    assert Notification.objects.filter(recipient=c.chair, kind="commission.consent").exists()
+    with at("2026-12-10 11:00"), django_capture_on_commit_callbacks(execute=True):
+        step(c, c.chair, meeting, "consent")
+    notified = set(
+        Notification.objects.filter(kind="commission.scheduled").values_list("recipient", flat=True)
+    )
+    assert c.w.head_a.user_id in notified and c.members[0].pk in notified
