@@ -59,6 +59,10 @@ MSG_TOO_FEW = _(
 )
 MSG_NO_CHAIR = _("Chair: the order names the commission's chair.")
 MSG_NO_SECRETARY = _("Secretary: the order names the secretary from the working body (HR).")
+MSG_SECRETARY_HR = _(
+    "Secretary: the secretary is an employee of the working body (the HR service, 001 p34; "
+    "004: the body may name it otherwise)."
+)
 MSG_TWICE = _("Composition: a person holds one place on the commission.")
 MSG_QUORUM = _(
     "Quorum: %(present)s of %(voting)s voting members are present; at least two thirds "
@@ -129,6 +133,13 @@ def check_composition(seats: Sequence[Seat], minimum: int = MIN_VOTING_MEMBERS) 
             MSG_TOO_FEW, code="too_few_members", field="members",
             params={"count": voting, "min": minimum},
         )  # fmt: skip
+
+
+def check_secretary(in_working_body: bool) -> None:
+    """001 p34: the secretary is an employee of the HR service, the working body (001 p5;
+    004 names it the "Administrative department")."""
+    if not in_working_body:
+        raise DomainError(MSG_SECRETARY_HR, code="secretary_not_hr", field="secretary")
 
 
 def voting_count(seats: Sequence[Seat]) -> int:

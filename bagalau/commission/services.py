@@ -101,12 +101,33 @@ def _check_authorized(actor: Any, body_id: int) -> None:
     raise NotFound(_("Not found."), code="not_found")
 
 
-def _seats(chair_id: int, member_ids: Sequence[int], secretary_id: int) -> list[rules.Seat]:
+def _seats(
+    body_id: int, chair_id: int, member_ids: Sequence[int], secretary_id: int
+) -> list[rules.Seat]:
     seats = [rules.Seat(int(chair_id), rules.CHAIR)]
     seats += [rules.Seat(int(m), rules.MEMBER) for m in member_ids]
     seats.append(rules.Seat(int(secretary_id), rules.SECRETARY))
     rules.check_composition(seats)
+    rules.check_secretary(_in_working_body(body_id, int(secretary_id)))
     return seats
+
+
+def _in_working_body(body_id: int, user_id: int) -> bool:
+    """An HR officer or head of HR of the body, or appointed now in its HR unit (004)."""
+    from bagalau.org.models import Appointment, StateBody
+
+    if RoleAssignment.objects.filter(body_id=body_id, user_id=user_id, role__in=HR_ROLES).exists():
+        return True
+    hr_unit = StateBody.objects.filter(pk=body_id).values_list("hr_unit_id", flat=True).first()
+    today = _today()
+    return (
+        hr_unit is not None
+        and Appointment.objects.filter(
+            servant__user_id=user_id, position__unit_id=hr_unit, start_date__lte=today
+        )
+        .exclude(end_date__lt=today)
+        .exists()
+    )
 
 
 def _write_seats(actor: Any, composition: Composition, seats: Sequence[rules.Seat]) -> None:
@@ -159,7 +180,7 @@ def composition_form(
     """The authorized person's order forming the commission (001 p5): at least five voting
     members, a chair and a non-voting secretary from the working body (001 p34; 004)."""
     _check_authorized(actor, body_id)
-    seats = _seats(chair_id, member_ids, secretary_id)
+    seats = _seats(body_id, chair_id, member_ids, secretary_id)
     number = _text(order_number, _("Order number"), 64)
     if not number or order_date is None:
         raise DomainError(MSG_ORDER, code="order", field="order_number")
@@ -202,7 +223,7 @@ def composition_amend(
     _check_authorized(actor, old.body_id)
     if not old.in_force:
         raise DomainError(MSG_NOT_IN_FORCE, code="not_in_force", field="composition")
-    seats = _seats(chair_id, member_ids, secretary_id)
+    seats = _seats(old.body_id, chair_id, member_ids, secretary_id)
     number = _text(order_number, _("Order number"), 64)
     if not number or order_date is None:
         raise DomainError(MSG_ORDER, code="order", field="order_number")

@@ -150,3 +150,11 @@ def test_the_meeting_table_gives_each_role_its_steps():
     assert check_transition("unchanged", rules.FILED, {HR}, machine=rules.APPEAL).target == (
         rules.UNCHANGED
     )
+
+
+def test_the_secretary_comes_from_the_working_body():
+    # 001 p34: the secretary is an HR employee; 001 p5 and 004: HR is the working body.
+    with pytest.raises(DomainError) as err:
+        rules.check_secretary(False)
+    assert err.value.code == "secretary_not_hr"
+    rules.check_secretary(True)

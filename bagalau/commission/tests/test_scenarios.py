@@ -272,3 +272,22 @@ def test_the_chair_is_asked_to_consent_and_the_evaluators_are_notified(
         Notification.objects.filter(kind="commission.scheduled").values_list("recipient", flat=True)
     )
     assert c.w.head_a.user_id in notified and c.members[0].pk in notified
+
+
+def test_a_secretary_outside_the_working_body_is_refused(commission):
+    # 001 p34: the secretary is an employee of the HR service (the working body).
+    c = commission
+    with pytest.raises(DomainError) as err:
+        services.composition_form(
+            actor=c.w.users["authorized"], body_id=c.w.body.pk, order_number="1",
+            order_date=date(2026, 11, 2), chair_id=c.chair.pk,
+            member_ids=[m.pk for m in c.members], secretary_id=c.w.users["colleague"].pk,
+        )  # fmt: skip
+    assert err.value.code == "secretary_not_hr"
+    # The head of HR is from the working body.
+    hr_unit_head = c.w.users["hrhead"]
+    services.composition_form(
+        actor=c.w.users["authorized"], body_id=c.w.body.pk, order_number="1",
+        order_date=date(2026, 11, 2), chair_id=c.chair.pk,
+        member_ids=[m.pk for m in c.members], secretary_id=hr_unit_head.pk,
+    )  # fmt: skip
