@@ -76,12 +76,16 @@ def hold_and_vote(b: Body) -> None:
         actor=b.users["hr2018"], meeting_id=meeting.pk, action="hold",
         revision=meeting.revision, present=present,
     )  # fmt: skip
-    cases = list(meeting.cases.select_related("task", "result").order_by("order"))
-    kpis = [c for c in cases if c.task.kind == "kpi_annual" and c.result is not None]
+    cases = list(meeting.cases.select_related("task", "result", "servant").order_by("order"))
+    voters = {b.users[u].pk for u in VOTING}
+    kpis = [c for c in cases if c.task.kind == "kpi_annual" and c.result is not None
+            and c.servant.user_id not in voters]  # fmt: skip
     revised = next((c for c in kpis if c.result and c.result.score > 0), None)
-    tie = next((c for c in cases if c is not revised and c.result is not None), None)
+    tie = next((c for c in kpis if c is not revised), None)
     for case in cases:
         for i, who in enumerate(VOTING):
+            if case.servant.user_id == b.users[who].pk:
+                continue  # a member abstains on their own evaluation (the demo's choice)
             choice, corrected = "approve", None
             if case is revised and i < 3:  # 3 of 4: one KPI less achieved (001 p37-38)
                 choice, corrected = "revise", Decimal(revised.result.score) - 1  # type: ignore[union-attr]

@@ -35,7 +35,8 @@ def test_the_2018_body_holds_a_meeting_with_quorum_a_revision_and_a_tie(demo):
     assert (tie.choice, tie.votes_for, tie.cast) == ("revise", 2, 4)
     assert ResultChange.objects.filter(source="commission").count() == 2
     votes = AuditEvent.objects.filter(action="commission.vote").count()
-    assert votes == 4 * meeting.cases.count()  # every vote on the record (001 p32)
+    cast = sum(d.cast for d in decisions)
+    assert votes == cast and cast > 3 * meeting.cases.count()  # every vote on record (001 p32)
     # The acquaintance follows the approval (001 p40), not the evaluator's submission.
     assert meeting.acquaintance_due is not None and meeting.acquaintance_due > meeting.approved_on
 
