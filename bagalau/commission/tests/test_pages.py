@@ -155,3 +155,45 @@ def test_the_meeting_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = chair.get(url)
     assert page.content.count(b'id="case-') == 8
+
+
+def test_hr_records_an_appeal_and_its_outcome_on_the_meeting_page(commission):
+    # 001 p42-43: filed within 10 working days (a later one flagged); the outcome; a court case.
+    from bagalau.commission import services
+    from bagalau.commission.models import Appeal
+
+    c = commission
+    form(c)
+    with at("2026-12-10 10:00"):
+        meeting = services.meeting_create(actor=c.w.users["hrofficer"], body_id=c.w.body.pk,
+                                          year=2026, day=date(2026, 12, 22))  # fmt: skip
+    with at("2026-12-10 11:00"):
+        assert post(c.chair, meeting, {"action": "consent"}).status_code == 302
+    with at("2026-12-22 10:00"):
+        present = [u.pk for u in c.voting] + [c.secretary.pk]
+        post(c.secretary, meeting, {"action": "hold", "present": present})
+        for case in meeting.cases.all():
+            for who in c.voting:
+                post(who, meeting, {"action": "vote", "case": case.pk, "choice": "approve"})
+        post(c.secretary, meeting, {"action": "close"})
+        post(c.w.users["authorized"], meeting, {"action": "approve"})
+    case = meeting.cases.order_by("order").first()
+    hr = c.w.users["hrofficer"]
+    with at("2027-01-20 10:00"):
+        page = post(
+            hr, meeting, {"action": "appeal_file", "case": case.pk, "filed_on": "2027-01-20"}
+        )
+        assert page.status_code == 302
+        appeal = Appeal.objects.get()
+        assert appeal.late and appeal.due == date(2027, 1, 8)
+        page = client(hr).get(reverse("commission:meeting", args=[meeting.pk]))
+        assert f'id="appeal-{appeal.pk}"'.encode() in page.content
+        post(hr, meeting, {"action": "appeal_unchanged", "appeal": appeal.pk, "revision": 0})
+        post(hr, meeting, {"action": "appeal_court", "appeal": appeal.pk, "revision": 1,
+                           "reason": "Аудандық сот, № 2-123"})  # fmt: skip
+    appeal.refresh_from_db()
+    assert appeal.state == "unchanged" and appeal.court == "Аудандық сот, № 2-123"
+    # Outsiders cannot file one.
+    outsider = post(c.w.users["colleague"], meeting, {"action": "appeal_file", "case": case.pk,
+                                                      "filed_on": "2027-01-20"})  # fmt: skip
+    assert outsider.status_code == 404
