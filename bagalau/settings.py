@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bagalau.methodology",
     "bagalau.evaluations",
     "bagalau.plans",
+    "bagalau.calibration",
     "bagalau.surveys",
     "bagalau.commission",
     "bagalau.notifications",

@@ -405,6 +405,13 @@ def _delete_body(body: StateBody) -> None:
 
     Notification.objects.filter(body=body).delete()
     Campaign.objects.filter(body=body).delete()  # its subjects, requests and answers with it
+    from bagalau.calibration.models import Appeal, CalibrationCase
+    from bagalau.calibration.services import protocol_path
+
+    Appeal.objects.filter(case__body=body).delete()
+    for case in CalibrationCase.objects.filter(body=body).exclude(protocol_key=""):
+        protocol_path(case).unlink(missing_ok=True)
+    CalibrationCase.objects.filter(body=body).delete()  # participants and positions with it
     ResultChange.objects.filter(result__body=body).delete()
     Result.objects.filter(body=body).delete()
     for evidence in Evidence.objects.filter(task__body=body):

@@ -66,7 +66,7 @@ from bagalau.org.models import AbsenceKind, EndReason, Position, Servant, StateB
 from bagalau.workdays import rules as workday_rules
 from bagalau.workdays import services as workday_services
 
-from . import plans_story, survey_story
+from . import calibration_story, plans_story, survey_story
 
 if TYPE_CHECKING:
     from bagalau.demo.build import DemoBuilder
@@ -710,6 +710,7 @@ def replay(
     plans_story.story_2023(tl, b2023, [*story.closed, story.last], story.last)
     plans_story.story_2018(tl, b2018)
     survey_story.story_2023(tl, b2023)
+    calibration_story.story_2023(tl, b2023, bounds)
     # The demo's addresses are fictitious (@demo.bagalau.kz): its mail stays in memory.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         tl.run()

@@ -1213,9 +1213,18 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str | None =
 
 @transaction.atomic
 def result_acknowledge(*, actor: Any, result_id: int) -> Result:
-    """The servant acknowledges a result (a year result has no sheet of its own)."""
+    """The servant acknowledges a result (a year result has no sheet of its own).
+
+    A result a collective decision changed after its sheet was acquainted (results.decide:
+    the commission, a calibration session) is acknowledged again on its own (002 p12, p42).
+    """
     result, roles = access.access_result(actor, result_id)
-    if result.task_id is not None:
+    reopened = (
+        result.task is not None
+        and result.task.state == TaskState.ACQUAINTED
+        and not result.acquainted
+    )
+    if result.task_id is not None and not reopened:
         task_transition(actor=actor, task_id=result.task_id, action="acknowledge")
         result.refresh_from_db()
         return result

@@ -28,6 +28,17 @@ class EvaluatorRule(models.TextChoices):
     SUPERIOR = "superior", _("the superior (the direct supervisor's own supervisor)")
 
 
+class CalibrationTieRule(models.TextChoices):
+    """What decides a calibration session without a majority (002 p42 names only the
+    majority vote; the version chooses, default: the score stands)."""
+
+    SCORE_STANDS = "score_stands", _("the score stands (no majority for a change)")
+    MOST_VOTES = (
+        "most_votes",
+        _("the score with the most votes, where only one has them (else the score stands)"),
+    )
+
+
 class PlanReview(models.TextChoices):
     """Who approves a work plan (001 p10-11; 002 p23)."""
 
@@ -222,6 +233,16 @@ class MethodologyVersion(models.Model):
         choices=PlanReview.choices,
         default=PlanReview.SUPERIOR,
         help_text=_("001 p10-11 (2018 model); 002 p23 (2023 model)."),
+    )
+    calibration_tie_rule = models.CharField(
+        _("calibration session without a majority"),
+        max_length=16,
+        choices=CalibrationTieRule.choices,
+        default=CalibrationTieRule.SCORE_STANDS,
+        help_text=_(
+            "002 p42: the final score is decided by majority vote of the participants; without "
+            "a majority this rule decides. Default: the score stands."
+        ),
     )
     kpi_table_confirmed = models.BooleanField(
         _("HR confirmed the table of allowed KPI scores"),

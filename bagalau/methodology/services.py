@@ -253,7 +253,7 @@ EDITABLE_FIELDS = (
     "working_body_name_ru", "strategic_planning_agrees_plans", "min_months_in_position",
     "probation_excludes", "months_from_return", "evaluator_rule", "acting_evaluator",
     "chief_of_staff_option", "final_grade_automatic", "respondents_min", "respondents_max",
-    "plan_review", "kpi_table_confirmed",
+    "plan_review", "kpi_table_confirmed", "calibration_tie_rule",
 )  # fmt: skip
 # What a new version copies from the one it is drafted from (besides its rows).
 COPIED_FIELDS = (
@@ -271,6 +271,7 @@ COPIED_FIELDS = (
     "score_max",
     "score_decimals",
     "needs_approval",
+    "calibration_tie_rule",
 )
 CHILD_ROWS: tuple[tuple[str, type[Any]], ...] = (
     ("kinds", VersionKind),

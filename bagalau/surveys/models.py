@@ -63,7 +63,10 @@ class SurveyItem(models.Model):
         MethodologyVersion, on_delete=models.CASCADE, related_name="survey_items"
     )
     competency = models.ForeignKey(
-        Competency360, on_delete=models.CASCADE, related_name="survey_items"
+        Competency360,
+        verbose_name=_("360 competency"),
+        on_delete=models.CASCADE,
+        related_name="survey_items",
     )
     order = models.PositiveSmallIntegerField(_("order"))
     text_kk = models.CharField(_("text (Kazakh)"), max_length=500)

@@ -84,7 +84,15 @@ def ids(world: Any) -> dict[str, int]:
 
     plans.plans_open(actor=world.users["hrofficer"], body=world.body, year=2026)
     plan = WorkPlan.objects.get(servant=world.head_a, year=2026)
+    # A calibration case applied for (issue 16), so its handlers meet a real one.
+    from bagalau.calibration import services as calibration
+
+    services.result_acknowledge(actor=world.servant.user, result_id=task.result.pk)
+    case = calibration.case_apply(
+        actor=world.servant.user, result_id=task.result.pk, text="I disagree."
+    )
     return {
+        "calibration_id": case.pk,
         "plan_id": plan.pk,
         "body_id": world.body.pk,
         "schedule_id": schedule.pk,

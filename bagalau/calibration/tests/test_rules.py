@@ -1,0 +1,149 @@
+"""The pure rules of calibration sessions (002 p13-14, p38-43), without a database."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from bagalau.calibration import rules
+from bagalau.core.errors import Conflict, DomainError, PermissionDenied
+from bagalau.evaluations.rules.workflow import HR, available, check_transition
+from bagalau.workdays.rules import WEEKDAYS_ONLY, Calendar, add_working_days
+
+
+def add(day: date, n: int) -> date:
+    return add_working_days(day, n, WEEKDAYS_ONLY)
+
+
+D = Decimal
+
+
+def test_it_accepts_an_application_on_the_5th_working_day_after_acquaintance():
+    # 002 p13: within 5 working days of acquaintance. Acquainted Wed 1 July 2026: the 5th
+    # working day is Wed 8 July.
+    assert rules.check_application(date(2026, 7, 1), date(2026, 7, 8), add) == date(2026, 7, 8)
+
+
+def test_it_refuses_an_application_on_the_6th_working_day_naming_the_last_day():
+    # 002 p13: on the 6th working day (Thu 9 July) the application is refused.
+    with pytest.raises(DomainError) as caught:
+        rules.check_application(date(2026, 7, 1), date(2026, 7, 9), add)
+    assert caught.value.code == "late"
+    assert "2026-07-08" in caught.value.text()
+
+
+def test_it_counts_the_body_calendar_days_off():
+    # 002 p13 with working days of the body's calendar (a holiday is not counted).
+    cal = Calendar(days_off=frozenset({date(2026, 7, 6)}))
+    assert rules.application_due(date(2026, 7, 1), lambda d, n: add_working_days(d, n, cal)) == (
+        date(2026, 7, 9)
+    )
+
+
+def test_it_refuses_an_application_before_acquaintance():
+    # 002 p13: the term runs from acquaintance.
+    with pytest.raises(DomainError) as caught:
+        rules.check_application(None, date(2026, 7, 1), add)
+    assert caught.value.code == "not_acquainted"
+
+
+def test_it_computes_the_decision_session_and_protocol_dates():
+    applied = date(2026, 7, 8)  # a Wednesday
+    assert rules.decision_due(applied, add) == date(2026, 7, 13)  # 002 p39: 3 working days
+    assert rules.session_due(applied, add) == date(2026, 7, 22)  # 002 p40: 10 working days
+    assert rules.protocol_due(date(2026, 7, 22), add) == date(2026, 7, 27)  # 002 p42: 3 wd
+
+
+def test_it_refuses_a_session_date_after_the_10th_working_day():
+    # 002 p40.
+    rules.check_session_date(date(2026, 7, 22), date(2026, 7, 8), add)
+    with pytest.raises(DomainError) as caught:
+        rules.check_session_date(date(2026, 7, 23), date(2026, 7, 8), add)
+    assert caught.value.code == "session_late" and "2026-07-22" in caught.value.text()
+    with pytest.raises(DomainError):
+        rules.check_session_date(date(2026, 7, 7), date(2026, 7, 8), add)
+
+
+def test_a_majority_of_participants_moves_the_score_down():
+    # 002 p42: the final score by majority vote of the participants: 3 of 5 propose 3.00.
+    t = rules.tally(D("4.50"), [D("3.00"), D("3.00"), None, D("3.00"), D("4.00")], participants=5)
+    assert (t.final, t.by, t.support, t.moved) == (D("3.00"), "majority", 1, True)
+    assert t.proposals == ((D("3.00"), 3), (D("4.00"), 1))
+
+
+def test_a_majority_supporting_the_score_keeps_it():
+    # 002 p42.
+    t = rules.tally(D("4.00"), [None, None, D("5.00")], participants=3)
+    assert (t.final, t.by, t.moved) == (D("4.00"), "majority", False)
+
+
+def test_a_tie_keeps_the_score_by_default():
+    # 002 p42 says "majority"; without one the version's tie rule decides (default: the score
+    # stands). 2 for 3.00, 2 support 4.00: no majority of 4.
+    t = rules.tally(D("4.00"), [D("3.00"), D("3.00"), None, None], participants=4)
+    assert (t.final, t.by, t.moved) == (D("4.00"), rules.TIE_SCORE_STANDS, False)
+
+
+def test_the_most_votes_tie_rule_takes_a_unique_leader_only():
+    # A version setting: with "most_votes" a unique plurality wins, a true tie keeps the score.
+    t = rules.tally(D("4.00"), [D("3.00"), D("3.00"), None, D("5.00")], participants=4,
+                    tie_rule=rules.TIE_MOST_VOTES)  # fmt: skip
+    assert (t.final, t.by) == (D("3.00"), rules.TIE_MOST_VOTES)
+    t = rules.tally(D("4.00"), [D("3.00"), None], participants=2, tie_rule=rules.TIE_MOST_VOTES)
+    assert (t.final, t.by) == (D("4.00"), rules.TIE_SCORE_STANDS)
+
+
+def test_a_position_proposes_a_score_within_the_scale_with_arguments():
+    # 002 p42: up or down, with arguments; within the version's scale (002 p8: 0-5).
+    kwargs = {"current": D("4"), "score_min": D("0"), "score_max": D("5")}
+    rules.check_position(None, "", **kwargs)
+    rules.check_position(D("3"), "the deadlines were missed", **kwargs)
+    for score, text, code in (
+        (D("5.5"), "x", "score_range"),
+        (D("-1"), "x", "score_range"),
+        (D("4"), "x", "score_same"),
+        (D("3"), "  ", "arguments"),
+    ):
+        with pytest.raises(DomainError) as caught:
+            rules.check_position(score, text, **kwargs)
+        assert caught.value.code == code
+
+
+def test_the_session_is_held_once_everyone_has_a_position():
+    rules.check_all_voted(3, 3)
+    with pytest.raises(DomainError) as caught:
+        rules.check_all_voted(3, 2)
+    assert caught.value.code == "not_all_voted"
+
+
+def test_the_case_machine_legal_and_illegal_moves():
+    # 002 p39: only the authorized person decides to hold a session; a decline needs a reason.
+    m = rules.CASE
+    assert check_transition("accept", rules.APPLIED, {rules.AUTHORIZED}, machine=m).target == (
+        rules.ACCEPTED
+    )
+    with pytest.raises(PermissionDenied):
+        check_transition("accept", rules.APPLIED, {HR}, machine=m)
+    with pytest.raises(DomainError):
+        check_transition("decline", rules.APPLIED, {rules.AUTHORIZED}, machine=m)
+    with pytest.raises(Conflict):
+        check_transition("vote", rules.HELD, {rules.PARTICIPANT}, machine=m)
+    assert available(m, rules.ACCEPTED, {rules.PARTICIPANT}) == ["vote"]
+    assert available(m, rules.DECIDED, {HR}) == ["upload_protocol", "appeal"]
+
+
+def test_an_appeal_record_has_an_outcome_and_follows_the_decision():
+    # 002 p14: appealed under the Administrative Procedural Code.
+    rules.check_appeal(date(2026, 8, 1), date(2026, 7, 22), rules.APPEAL_UPHELD)
+    with pytest.raises(DomainError):
+        rules.check_appeal(date(2026, 7, 1), date(2026, 7, 22), rules.APPEAL_UPHELD)
+    with pytest.raises(DomainError):
+        rules.check_appeal(date(2026, 8, 1), date(2026, 7, 22), "won")
+
+
+def test_the_feedback_meeting_covers_its_three_topics():
+    # 002 p43.
+    rules.check_feedback({"achievements": "a", "development": "b", "career": "c"})
+    with pytest.raises(DomainError) as caught:
+        rules.check_feedback({"achievements": "a", "development": "b"})
+    assert caught.value.field == "career"
