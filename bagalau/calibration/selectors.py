@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import NotFound
+from bagalau.evaluations.rules.confidentiality import HR_HEAD, PANEL, may_read_result
 from bagalau.evaluations.rules.workflow import HR
 from bagalau.org.models import HR_ROLES, Role, RoleAssignment
 
@@ -96,9 +97,12 @@ def may_read_scores(roles: set[str], body_roles: frozenset[str]) -> bool:
     """Who knows the scores of a case (002 p16, p21): the servant, the evaluator, the head of
     HR, the participants while they serve. HR officers run the process without the content;
     the authorized person decides on holding a session and approves its participants."""
-    return bool(roles & {rules.EVALUATED, rules.EVALUATOR, rules.PARTICIPANT}) or (
-        Role.HR_HEAD in body_roles
-    )
+    known = {r for r in roles if r in (rules.EVALUATED, rules.EVALUATOR)}
+    if rules.PARTICIPANT in roles:
+        known.add(PANEL)
+    if Role.HR_HEAD in body_roles:
+        known.add(HR_HEAD)
+    return may_read_result(known)  # the one rule of 002 p21
 
 
 def due_dates(case: CalibrationCase) -> list[tuple[str, Any, bool]]:

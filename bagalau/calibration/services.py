@@ -48,6 +48,10 @@ MSG_DATE = _("%(field)s: enter a date as YYYY-MM-DD.")
 MSG_SCORE = _("Proposed score: enter a number such as 3.5.")
 MSG_SUMMARY = _("Summary: write the evaluator's presentation and justification (002 p42).")
 MSG_AUTHORITY = _("Filed with: name the body the appeal was filed with.")
+MSG_PROTOCOL_FORBIDDEN = _(
+    "The signed protocol carries the scores: only the servant, the evaluator, the head of HR "
+    "and the participants read it (002 p21)."
+)
 MSG_NO_PROTOCOL = _("The signed protocol has not been uploaded.")
 MAX_TEXT = 8000
 MAX_PARTICIPANTS = 30
@@ -437,6 +441,8 @@ def protocol_path(case: CalibrationCase) -> Path:
 
 def protocol_open(*, actor: Any, case_id: int) -> tuple[CalibrationCase, Path]:
     case, roles = selectors.access_case(actor, case_id)
+    if not selectors.may_read_scores(roles, selectors.held(actor, case.body_id)):
+        raise PermissionDenied(MSG_PROTOCOL_FORBIDDEN, code="forbidden")  # 002 p21
     if not case.protocol_key:
         raise NotFound(MSG_NO_PROTOCOL, code="not_found")
     path = protocol_path(case)

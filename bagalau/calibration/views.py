@@ -166,7 +166,9 @@ def protocol(request: HttpRequest, case_id: int) -> HttpResponse:
     body_roles = selectors.held(request.user, case.body_id)
     if case.state not in (CaseState.DECIDED, CaseState.PROTOCOL_UPLOADED, CaseState.HELD):
         raise NotFound(selectors.MSG_NOT_FOUND, code="not_found")
-    if not (selectors.may_read_scores(roles, body_roles) or body_roles & HR_ROLES):
+    # The protocol carries the scores: only those 002 p21 names read it (the head of HR
+    # among them); an HR officer uploads the signed copy without reading it.
+    if not selectors.may_read_scores(roles, body_roles):
         raise PermissionDenied(evaluation_access.MSG_FORBIDDEN, code="forbidden")
     return render(
         request, "calibration/protocol.html",

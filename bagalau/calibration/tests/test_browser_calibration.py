@@ -98,8 +98,9 @@ def test_a_calibration_session_on_phones(
         click_and_wait(tab, "#calibration-to-run a")
         click_and_wait(tab, "#case-hold")
         click_and_wait(tab, "#case-decide")
-        expect(tab.locator("#case-protocol-link")).to_be_visible()
-        expect(tab.locator("#case-final")).to_have_count(0)  # HR officers see no score (p21)
+        # HR officers see no score (002 p21): neither the final one nor the protocol.
+        expect(tab.locator("#case-final")).to_have_count(0)
+        expect(tab.locator("#case-protocol-link")).to_have_count(0)
         tab.context.close()
         # The servant reads the decided score (2 of 3 moved it down, 002 p42).
         tab = phone(browser, base, s.applicant.username)

@@ -105,8 +105,13 @@ def test_a_calibration_from_the_application_to_the_feedback_meeting_by_clicking(
     assert Result.objects.get(pk=s.result.pk).score == 3
     page = login(s.applicant).get(reverse("calibration:case", args=[case.pk]))
     assert b"Keep going" in page.content
-    signed = s.w.client("hrofficer").get(reverse("calibration:protocol_file", args=[case.pk]))
+    signed = s.w.client("hrhead").get(reverse("calibration:protocol_file", args=[case.pk]))
     assert signed.status_code == 200
+    # An HR officer uploads the signed protocol but does not read it: it carries the scores
+    # (002 p21); nor the printed one.
+    officer = s.w.client("hrofficer")
+    assert officer.get(reverse("calibration:protocol_file", args=[case.pk])).status_code == 403
+    assert officer.get(reverse("calibration:protocol", args=[case.pk])).status_code == 403
     # Once the session is closed a participant no longer knows the case (002 p21).
     assert (
         login(s.participants[0]).get(reverse("calibration:case", args=[case.pk])).status_code == 404
