@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "bagalau.plans",
     "bagalau.calibration",
     "bagalau.surveys",
+    "bagalau.commission",
     "bagalau.notifications",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name

@@ -40,6 +40,7 @@ urlpatterns = [
     path("evaluations/", include("bagalau.evaluations.urls")),
     path("", include("bagalau.plans.urls")),
     path("", include("bagalau.surveys.urls")),
+    path("", include("bagalau.commission.urls")),
     path("", include("bagalau.calibration.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -98,6 +98,7 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 def _mount() -> None:
     from bagalau.calibration.api import router as calibration_router
+    from bagalau.commission.api import router as commission_router
     from bagalau.evaluations.api import router as evaluations_router
     from bagalau.evaluations.competency_api import router as competency_sheets_router
     from bagalau.methodology.api import router as catalog_router
@@ -114,6 +115,7 @@ def _mount() -> None:
     api.add_router("/work-plans", plans_router, tags=["work-plans"])
     api.add_router("/competencies/sheets", competency_sheets_router, tags=["competencies"])
     api.add_router("/competencies/360", surveys_router, tags=["competencies"])
+    api.add_router("/decisions/commission", commission_router, tags=["decisions"])
     api.add_router("/decisions/calibration", calibration_router, tags=["decisions"])
     api.add_router("/", org_router, tags=["org"])
 

@@ -24,6 +24,7 @@ from bagalau.org.selectors import request_bodies
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: what the user must do now, by role, and their bodies."""
     from bagalau.calibration.selectors import dashboard as calibration_dashboard
+    from bagalau.commission.selectors import dashboard as commission_dashboard
     from bagalau.evaluations.selectors import dashboard
     from bagalau.plans.selectors import dashboard as plans_dashboard
     from bagalau.surveys.selectors import dashboard as surveys_dashboard
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             **dashboard(request.user),
             **plans_dashboard(request.user),
             **surveys_dashboard(request.user),
+            **commission_dashboard(request.user),
             **calibration_dashboard(request.user),
         },
     )

@@ -537,3 +537,8 @@ def story_2018(tl: Timeline, b: Body) -> None:
         moment(b.working_days(start, 3), 15), "2018: competency sheets to the commission",
         partial(competency_to_commission, b, previous, "hr2018", keep=2),
     )  # fmt: skip
+    # The commission decides (001 p29-41): bagalau/demo/commission_story.py.
+    from . import commission_story
+
+    passed = max(b.working_days(corrected, 2), b.working_days(start, 3))
+    commission_story.story_2018(tl, b, start=start, passed=passed)

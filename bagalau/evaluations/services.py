@@ -76,6 +76,10 @@ MSG_NO_VERSION = _("No methodology version is in force for this period.")
 MSG_NO_KINDS = _("The methodology version has no evaluation for this kind of period.")
 MSG_SCHEDULE_EXISTS = _("A schedule for this period already exists.")
 MSG_NOT_DRAFT = _("Only a draft schedule can be approved.")
+MSG_PROVISIONAL = _(
+    "The commission has not decided this result yet: it is acknowledged once the authorized "
+    "person approves the commission's results (001 p39-40)."
+)
 MSG_REFUSAL_SIGNERS = _(
     "Refusal act: three signatures are needed (the head of the unit and two servants)."
 )
@@ -1080,6 +1084,13 @@ def task_transition(
     data: dict[str, Any] = {"from": task.state, "to": target}
     updates = ["state", "revision", "updated_at"]
     today = _today()
+    if (
+        action in ("acknowledge", "record_refusal")
+        and task.kind == "kpi_annual"
+        and Result.objects.filter(task=task, provisional=True).exists()
+    ):
+        # 001 p39-40: the evaluation ends when the authorized person approves the results.
+        raise Conflict(MSG_PROVISIONAL, code="provisional", field="state")
     if action == "acknowledge":
         Result.objects.filter(task=task).update(acknowledged_at=timezone.now())
     elif action == "record_refusal":

@@ -102,6 +102,24 @@ def unread_notice(ctx: Any, html: str, user: User) -> bool:
     return unread > 0 and f'<span class="badge">{unread}</span>' in html
 
 
+def commission_protocol(ctx: Any, html: str, user: User) -> bool:
+    """A commission seat (001 p29-39): the card of the meeting held with its approved
+    protocol, whose agenda (the sheets decided) the user reads."""
+    from bagalau.commission.models import Case
+
+    cards = [c for c in ctx["commission_cards"] if c.protocol]
+    return (
+        bool(cards)
+        and 'id="commission-card"' in html
+        and 'class="commission-protocol"' in html
+        and Case.objects.filter(meeting_id=cards[0].meeting_id).exists()
+    )
+
+
+def sheets_and_commission(ctx: Any, html: str, user: User) -> bool:
+    return sheets_to_fill(ctx, html, user) and commission_protocol(ctx, html, user)
+
+
 WORK: dict[str, Callable[[Any, str, User], bool]] = {
     "hr": cycle_to_run,
     "hrhead": cycle_to_run,
@@ -114,15 +132,16 @@ WORK: dict[str, Callable[[Any, str, User], bool]] = {
     "firsthead": sheets_to_fill,  # the heads' KPI sheets
     "newcomer": unread_notice,  # evaluated for the first time (002 p6)
     "hr2018": cycle_to_run,
-    "chair2018": sheets_to_fill,  # the head of unit 02 evaluates its staff
+    # The head of unit 02 evaluates its staff and chairs the commission (001 p29-39).
+    "chair2018": sheets_and_commission,
     "authorized2018": schedule_to_approve,
     "head2018": sheets_to_fill,
     "firsthead2018": sheets_to_fill,  # the heads' year-end KPI sheets (001 p17)
     # 2018-model servants: their work plan approved, its quarterly monitoring (001 p16); the
-    # commission's agenda and protocol (001 p29-39) come with the commission.
+    # commission's member and secretary: the meeting held and its approved protocol.
     "servant2018": unread_notice,
-    "member2018": unread_notice,
-    "secretary2018": unread_notice,
+    "member2018": commission_protocol,
+    "secretary2018": commission_protocol,
 }
 
 

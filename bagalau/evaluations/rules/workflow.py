@@ -92,8 +92,8 @@ KPI_QUARTERLY_TRANSITIONS: dict[str, Transition] = {
 # The annual KPI sheet of the 2018 model (001 p17-24): the evaluator (the direct supervisor)
 # fills it, the superior agrees or returns it for correction when the evidence is
 # insufficient or unreliable (001 p22, corrected within 2 working days: p23), HR passes it to
-# the commission (001 p24). The commission's decision and acquaintance come with the
-# commission (001 p36-41).
+# the commission (001 p24); once the commission's results are approved the servant is
+# acquainted (001 p36-41: bagalau/commission).
 KPI_ANNUAL_TRANSITIONS: dict[str, Transition] = {
     "save_draft": TRANSITIONS["save_draft"],
     "submit": TRANSITIONS["submit"],
@@ -102,7 +102,19 @@ KPI_ANNUAL_TRANSITIONS: dict[str, Transition] = {
         frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER}), needs_reason=True
     ),
     "to_commission": Transition(frozenset({AGREED}), FOR_COMMISSION, frozenset({HR})),
-    "reopen": Transition(frozenset({SUBMITTED, AGREED}), DRAFT, frozenset({HR}), needs_reason=True),
+    # Once the authorized person approved the commission's results (001 p39-41; the service
+    # refuses while the result is provisional): acquaintance, or the refusal act.
+    "acknowledge": Transition(
+        frozenset({FOR_COMMISSION}), ACQUAINTED, frozenset({EVALUATED}), needs_revision=False
+    ),
+    "record_refusal": Transition(frozenset({FOR_COMMISSION}), ACQUAINTED, frozenset({HR})),
+    # Also after the commission: an appeal's "cancel and re-evaluate" (001 p42).
+    "reopen": Transition(
+        frozenset({SUBMITTED, AGREED, FOR_COMMISSION, ACQUAINTED}),
+        DRAFT,
+        frozenset({HR}),
+        needs_reason=True,
+    ),
 }
 # The competency sheet of the 2018 model (001 p25-28): the direct supervisor marks the
 # behaviour indicators and signs it (submit); HR may return it for correction, and passes it
@@ -113,7 +125,9 @@ COMPETENCY_TRANSITIONS: dict[str, Transition] = {
     "submit": TRANSITIONS["submit"],
     "return": TRANSITIONS["return"],
     "to_commission": Transition(frozenset({SUBMITTED}), FOR_COMMISSION, frozenset({HR})),
-    "reopen": Transition(frozenset({SUBMITTED}), DRAFT, frozenset({HR}), needs_reason=True),
+    "reopen": Transition(
+        frozenset({SUBMITTED, FOR_COMMISSION}), DRAFT, frozenset({HR}), needs_reason=True
+    ),
 }
 # The first state of a new sheet of a kind (default PENDING).
 INITIAL_STATE = {"kpi_quarterly": ACTUALS_DUE}
