@@ -135,7 +135,7 @@ def dashboard(user: Any) -> dict[str, Any]:
     number of queries whatever the number of cases."""
     empty: dict[str, Any] = {
         "calibration_to_decide": [], "calibration_to_vote": [], "calibration_to_run": [],
-        "calibration_as_evaluator": [], "calibration_mine": [],
+        "calibration_as_evaluator": [], "calibration_mine": [], "calibration_units_body": None,
     }  # fmt: skip
     if not getattr(user, "is_authenticated", False):
         return empty
@@ -155,6 +155,9 @@ def dashboard(user: Any) -> dict[str, Any]:
         .exclude(positions__user=user)
         .order_by("session_date", "pk")[:DASHBOARD_ROWS]
     )
+    # The view by unit carries scores: the head of HR's only (002 p21).
+    heads = sorted(b for b, r in roles if r == Role.HR_HEAD)
+    out["calibration_units_body"] = heads[0] if heads else None
     if hr:
         out["calibration_to_run"] = list(
             base.filter(body_id__in=hr)
