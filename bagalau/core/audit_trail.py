@@ -83,6 +83,17 @@ ACTION_LABELS: dict[str, Any] = {
     "commission.appeal_reevaluate": _("appeal outcome: cancel and re-evaluate"),
     "commission.appeal_unchanged": _("appeal outcome: result left unchanged"),
     "commission.appeal_court": _("court case recorded"),
+    "calibration.apply": _("calibration applied for by the servant"),
+    "calibration.accept": _("calibration session appointed by the authorized person"),
+    "calibration.decline": _("calibration session declined by the authorized person"),
+    "calibration.prepare_card": _("calibration information card prepared"),
+    "calibration.summary": _("evaluator's summary for the calibration recorded"),
+    "calibration.vote": _("calibration position recorded"),
+    "calibration.hold": _("calibration session held"),
+    "calibration.decide": _("calibration decision applied to the result"),
+    "calibration.upload_protocol": _("signed calibration protocol uploaded"),
+    "calibration.feedback": _("feedback meeting recorded"),
+    "calibration.appeal": _("appeal against the calibration decision recorded"),
     "results.year_formed": _("year results formed"),
     "result.acknowledged": _("year result acknowledged"),
     "survey.created": _("360 campaign created"),
@@ -171,6 +182,29 @@ DETAIL_LABELS: dict[str, Any] = {
     "respondent": _("respondent (servant id)"),
     "relation": _("relation"),
     "held_on": _("held on"),
+    # The 2018 commission's rows (001 p29-43): open votes name the choice, never a score.
+    "order": _("order number"),
+    "voting": _("voting members"),
+    "amends": _("amends the order"),
+    "cases": _("cases"),
+    "case": _("case"),
+    "meeting": _("meeting"),
+    "voter": _("voter (user id)"),
+    "choice": _("vote"),
+    "filed": _("filed"),
+    "reopened_task": _("sheet reopened"),
+    "day": _("day"),
+    "acquaintance_due": _("acquaintance due"),
+    "votes_for": _("votes for the decision"),
+    "cast": _("votes cast"),
+    "tie_broken": _("tie decided by the chair"),
+    # The 2023 calibration's rows (002 p13-14, p38-43).
+    "participants": _("participants"),
+    "session_date": _("session date"),
+    "result": _("result"),
+    "appeal": _("appeal"),
+    "outcome": _("outcome"),
+    "filed_on": _("filed on"),
 }
 
 
@@ -206,6 +240,32 @@ def _value_labels(action: str, key: str) -> dict[str, Any]:
         from bagalau.surveys.models import Relation
 
         return dict(Relation.choices)
+    if key in ("from", "to") and family == "commission":
+        from bagalau.commission.models import AppealState, MeetingState
+
+        return {**dict(MeetingState.choices), **dict(AppealState.choices)}
+    if key == "role" and family == "commission":
+        from bagalau.commission.models import SeatRole
+
+        return dict(SeatRole.choices)
+    if key == "choice" and family == "commission":
+        from bagalau.commission.models import Choice
+
+        return dict(Choice.choices)
+    if key in ("from", "to") and family == "calibration":
+        from bagalau.calibration.models import CaseState
+
+        return dict(CaseState.choices)
+    if key == "outcome" and family == "calibration":
+        from bagalau.calibration.models import AppealOutcome
+
+        return dict(AppealOutcome.choices)
+    if key == "position" and family == "calibration":
+        return {
+            "support": _("supports the score"),
+            "up": _("proposes a higher score"),
+            "down": _("proposes a lower score"),
+        }
     if key in ("from", "to") and family == "secondment":
         return dict(SecondmentStatus.choices)
     if key == "role":

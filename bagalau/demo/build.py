@@ -412,6 +412,14 @@ def _delete_body(body: StateBody) -> None:
     for case in CalibrationCase.objects.filter(body=body).exclude(protocol_key=""):
         protocol_path(case).unlink(missing_ok=True)
     CalibrationCase.objects.filter(body=body).delete()  # participants and positions with it
+    from bagalau.commission.models import Appeal as CommissionAppeal
+    from bagalau.commission.models import Composition, Meeting
+
+    CommissionAppeal.objects.filter(body=body).delete()
+    Meeting.objects.filter(body=body).delete()  # its cases, attendance, votes, decisions
+    compositions = Composition.objects.filter(body=body)
+    compositions.update(amends=None)
+    compositions.delete()  # their seats with them
     ResultChange.objects.filter(result__body=body).delete()
     Result.objects.filter(body=body).delete()
     for evidence in Evidence.objects.filter(task__body=body):
