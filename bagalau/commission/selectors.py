@@ -206,7 +206,7 @@ class Card:
 def dashboard(user: Any) -> dict[str, Any]:
     """The dashboard's commission card (core.views.home)."""
     if not getattr(user, "is_authenticated", False):
-        return {"commission_cards": [], "commission_bodies": []}
+        return {"commission_cards": [], "commission_bodies": [], "commission_mine": []}
     body_ids = set(RoleAssignment.objects.filter(user=user).values_list("body_id", flat=True))
     body_ids |= set(
         Seat.objects.filter(user=user, composition__ended_on__isnull=True).values_list(
@@ -214,7 +214,21 @@ def dashboard(user: Any) -> dict[str, Any]:
         )
     )
     cards = dashboard_cards(user, body_ids)
-    return {"commission_cards": cards, "commission_bodies": commission_bodies(user, body_ids)}
+    return {
+        "commission_cards": cards,
+        "commission_bodies": commission_bodies(user, body_ids),
+        "commission_mine": my_decisions(user),
+    }
+
+
+def my_decisions(user: Any) -> list[Any]:
+    """The servant's own cases of approved protocols (001 p39-42): the decision's day and the
+    last day to appeal to the authorized body for civil-service affairs. One query."""
+    return list(
+        Case.objects.filter(servant__user=user, meeting__state=MeetingState.APPROVED)
+        .select_related("meeting", "task")
+        .order_by("-meeting__approved_on", "pk")[:5]
+    )
 
 
 def commission_bodies(user: Any, body_ids: Collection[int]) -> list[Any]:

@@ -62,3 +62,17 @@ def test_others_get_404_on_the_protocol(demo, username):
     with at(demo):
         client.force_login(user)
         assert client.get(f"/commission/meetings/{meeting.pk}/protocol/").status_code == 404
+
+
+def test_the_servant_sees_the_commissions_decision_and_the_last_day_to_appeal(demo):
+    # 001 p39-42: once the authorized person approves, the servant is told of the decision
+    # and may appeal within 10 working days: the dashboard shows the last day.
+    from bagalau.commission.models import Case
+
+    case = Case.objects.filter(meeting__state="approved", servant__user__isnull=False).first()
+    assert case is not None
+    client = Client()
+    client.force_login(case.servant.user)
+    with at(demo):
+        page = client.get("/").content.decode()
+    assert 'id="commission-mine"' in page and case.meeting.appeal_due.isoformat() in page
