@@ -106,7 +106,7 @@ def case_apply(*, actor: Any, result_id: int, text: str) -> CalibrationCase:
     if evaluation_access.EVALUATED not in roles:
         raise PermissionDenied(evaluation_access.MSG_FORBIDDEN, code="forbidden")
     result = (
-        Result.objects.select_for_update()
+        Result.objects.select_for_update(of=("self",))  # task is nullable: lock the result only
         .select_related("version", "task", "servant")
         .get(pk=result.pk)
     )
