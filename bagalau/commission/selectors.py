@@ -11,21 +11,16 @@ from typing import Any
 from django.db.models import Q
 
 from bagalau.core.errors import NotFound
+from bagalau.evaluations import access as evaluation_access
 from bagalau.evaluations.rules.workflow import HR
 from bagalau.org.models import HR_ROLES, Role, RoleAssignment
 
 from . import rules
 from .models import Appeal, Case, Composition, Meeting, MeetingState, Seat
 
-MSG_NOT_FOUND = "Not found."
-
-
-def held_roles(user: Any, body_id: int) -> frozenset[str]:
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return frozenset(
-        RoleAssignment.objects.filter(body_id=body_id, user=user).values_list("role", flat=True)
-    )
+# The engine's message and reader of a user's roles in a body (one query).
+MSG_NOT_FOUND = evaluation_access.MSG_NOT_FOUND
+held_roles = evaluation_access.body_roles
 
 
 def composition_in_force(body_id: int) -> Composition | None:
@@ -96,17 +91,16 @@ def access_meeting(
     user: Any, meeting_id: int, *, for_update: bool = False
 ) -> tuple[Meeting, set[str]]:
     """The meeting and the caller's roles on it; 404 to anyone with none."""
-    from bagalau.evaluations.access import MSG_NOT_FOUND as NOT_FOUND
 
     qs = Meeting.objects.select_related("body", "composition")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     meeting = qs.filter(pk=meeting_id).first()
     if meeting is None:
-        raise NotFound(NOT_FOUND, code="not_found")
+        raise NotFound(MSG_NOT_FOUND, code="not_found")
     roles = meeting_roles(user, meeting)
     if not roles:
-        raise NotFound(NOT_FOUND, code="not_found")
+        raise NotFound(MSG_NOT_FOUND, code="not_found")
     return meeting, roles
 
 
