@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "bagalau.surveys",
     "bagalau.commission",
     "bagalau.notifications",
+    "bagalau.documents",
+    "bagalau.reports",
+    "bagalau.analytics",
     "bagalau.api",
     "bagalau.core.axes_config.AxesConfig",  # django-axes, under a translated name
     # Last: the demo and synthetic data stand on top of every other app.

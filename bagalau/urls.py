@@ -42,6 +42,9 @@ urlpatterns = [
     path("", include("bagalau.surveys.urls")),
     path("", include("bagalau.commission.urls")),
     path("", include("bagalau.calibration.urls")),
+    path("", include("bagalau.documents.urls")),
+    path("", include("bagalau.reports.urls")),
+    path("", include("bagalau.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -97,14 +97,17 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from bagalau.analytics.api import router as analytics_router
     from bagalau.calibration.api import router as calibration_router
     from bagalau.commission.api import router as commission_router
+    from bagalau.documents.api import router as documents_router
     from bagalau.evaluations.api import router as evaluations_router
     from bagalau.evaluations.competency_api import router as competency_sheets_router
     from bagalau.methodology.api import router as catalog_router
     from bagalau.notifications.api import router as notifications_router
     from bagalau.org.api import router as org_router
     from bagalau.plans.api import router as plans_router
+    from bagalau.reports.api import router as reports_router
     from bagalau.surveys.api import router as surveys_router
     from bagalau.workdays.api import router as calendar_router
 
@@ -117,6 +120,9 @@ def _mount() -> None:
     api.add_router("/competencies/360", surveys_router, tags=["competencies"])
     api.add_router("/decisions/commission", commission_router, tags=["decisions"])
     api.add_router("/decisions/calibration", calibration_router, tags=["decisions"])
+    api.add_router("/documents", documents_router, tags=["documents"])
+    api.add_router("/reports", reports_router, tags=["reports"])
+    api.add_router("/reports/analytics", analytics_router, tags=["reports"])
     api.add_router("/", org_router, tags=["org"])
 
 
