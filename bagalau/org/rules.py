@@ -42,15 +42,23 @@ def _has_valid_checksum(number: str) -> bool:
     return kz_check_digit(number[:11]) == int(number[11])
 
 
+_CENTURY_BASE = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+
+
 def validate_iin(value: str) -> str:
     """Return the IIN cleaned of spaces, or raise DomainError naming the field `iin`."""
     number = re.sub(r"\s+", "", value or "")
     if not re.fullmatch(r"\d{12}", number):
         raise DomainError(MSG_IIN_FORMAT, code="iin_format", field="iin")
     yy, mm, dd, century = int(number[0:2]), int(number[2:4]), int(number[4:6]), int(number[6])
-    base = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}.get(century)
+    # The 7th digit gives the century of birth and sex: 1-2 the 19th, 3-4 the 20th, 5-6 the
+    # 21st; any other digit cannot start a birth date, and a date must exist in its own
+    # century's calendar (29 February 2000, not 1900).
+    base = _CENTURY_BASE.get(century)
     try:
-        date(base + yy if base else 1900 + yy, mm, dd)
+        if base is None:
+            raise ValueError(century)
+        date(base + yy, mm, dd)
     except ValueError:
         raise DomainError(MSG_IIN_DATE, code="iin_date", field="iin") from None
     if not _has_valid_checksum(number):

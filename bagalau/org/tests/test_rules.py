@@ -59,6 +59,72 @@ class TestIin:
             assert rules._has_valid_checksum(value)
 
 
+class TestIinVectors:
+    """Numbers whose check digit was worked out by hand from the published algorithm, not by
+    the function under test: weights 1..11 over the first 11 digits, mod 11; when that gives
+    10, weights 3..11, 1, 2; when that too gives 10 the number cannot exist."""
+
+    def test_a_number_worked_by_hand_with_the_first_weights_is_valid(self):
+        # 9·1 + 0·2 + 0·3 + 1·4 + 0·5 + 1·6 + 3·7 + 0 + 0 + 0 + 0 = 40; 40 mod 11 = 7
+        assert rules.validate_iin("900101300007") == "900101300007"
+        for wrong in range(10):
+            if wrong != 7:
+                with pytest.raises(DomainError) as err:
+                    rules.validate_iin(f"90010130000{wrong}")
+                assert (err.value.code, err.value.field) == ("iin_checksum", "iin")
+
+    def test_a_number_worked_by_hand_with_the_second_weights_is_valid(self):
+        # 8·1 + 5·2 + 0 + 1·4 + 0 + 1·6 + 3·7 + 0 + 0 + 6·10 + 0 = 109; 109 mod 11 = 10, so
+        # 8·3 + 5·4 + 0 + 1·6 + 0 + 1·8 + 3·9 + 0 + 0 + 6·1 + 0 = 91; 91 mod 11 = 3
+        assert rules.validate_iin("850101300603") == "850101300603"
+        with pytest.raises(DomainError):
+            rules.validate_iin("850101300600")  # the first weights' 10 is not a digit
+
+    @pytest.mark.parametrize(
+        ("iin", "born"),
+        [
+            ("000229500018", "29 Feb 2000: 2000 is a leap year"),
+            ("240229500017", "29 Feb 2024"),
+            ("951231400012", "31 Dec 1995"),
+            ("000101500011", "1 Jan 2000"),
+        ],
+    )
+    def test_real_birth_dates_in_their_century_are_accepted(self, iin, born):
+        # check digits by hand as above (000229 5 0001 → 8; 240229 5 0001 → 7; …)
+        assert rules.validate_iin(iin) == iin, born
+
+    @pytest.mark.parametrize(
+        ("head", "why"),
+        [
+            ("00022930001", "29 Feb 1900: 1900 is not a leap year"),
+            ("23022950001", "29 Feb 2023"),
+            ("00010100001", "century digit 0"),
+            ("00010170001", "century digit 7"),
+            ("00010180001", "century digit 8"),
+            ("00010190001", "century digit 9"),
+            ("90013230000", "day 32"),
+            ("90010030000", "day 0"),
+            ("90130130000", "month 13"),
+            ("90000130000", "month 0"),
+        ],
+    )
+    def test_impossible_birth_dates_and_centuries_are_refused(self, head, why):
+        # 001 p1 (the servant's identity): the IIN's first seven digits are the birth date
+        # and the century; a checksum-valid number with no such date is still refused.
+        value = rules.complete_with_check_digit(head)
+        if value is None:
+            pytest.skip(f"{head}: no check digit exists")
+        with pytest.raises(DomainError) as err:
+            rules.validate_iin(value)
+        assert (err.value.code, err.value.field) == ("iin_date", "iin"), why
+
+    @pytest.mark.parametrize("century", [1, 2, 3, 4, 5, 6])
+    def test_each_century_digit_one_to_six_starts_a_date(self, century):
+        value = rules.complete_with_check_digit(f"880301{century}0001")
+        assert value is not None
+        assert rules.validate_iin(value) == value
+
+
 class TestBin:
     def test_it_accepts_a_valid_bin(self):
         value = rules.complete_with_check_digit("05044001234")
