@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -124,15 +125,23 @@ def categories():
     return json.loads((DATA / "categories.json").read_text(encoding="utf-8"))
 
 
+def _missing(what: str) -> None:
+    """A missing seed skips a developer's run, but fails CI (.ci/run sets
+    BAGALAU_REQUIRE_SEEDS=1): the seed checks must never pass by not running."""
+    if os.environ.get("BAGALAU_REQUIRE_SEEDS") == "1":
+        pytest.fail(f"{what} (BAGALAU_REQUIRE_SEEDS=1: CI needs ../shared beside the clone)")
+    pytest.skip(what)
+
+
 @pytest.fixture(scope="module")
 def seeds(indicators):
     if not SEEDS.is_dir():
-        pytest.skip(f"seeds not found at {SEEDS}")
+        _missing(f"seeds not found at {SEEDS}")
     out = {}
     for src in indicators["sources"]:
         path = SEEDS / src["file"]
         if not path.exists():
-            pytest.skip(f"seed {path} not found")
+            _missing(f"seed {path} not found")
         out[src["seed"]] = path.read_text(encoding="utf-8")
     return out
 
@@ -438,7 +447,7 @@ def test_categories_file(categories, indicators):
 def test_generated_files_are_up_to_date(indicators, categories, seeds):
     # tools/extract_indicators.py regenerates both files from the seeds
     if not TOOL.exists():
-        pytest.skip("tools/extract_indicators.py not found")
+        _missing("tools/extract_indicators.py not found")
     spec = importlib.util.spec_from_file_location("extract_indicators", TOOL)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
