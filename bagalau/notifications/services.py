@@ -25,7 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from bagalau.core.errors import Conflict, NotFound
 from bagalau.core.models import User
 
 from . import messages
@@ -383,3 +385,40 @@ def notification_mark_all_read(*, user: Any) -> int:
     from .selectors import inbox
 
     return inbox(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- HR's outbox ------------------------------------------------------------------------------
+
+MSG_NOT_RETRYABLE = _("Only a message that failed can be sent again.")
+MSG_NOT_FOUND = _("This notification does not exist.")
+
+
+def outbox_retry(*, actor: Any, body_id: int, notification_id: int) -> Notification:
+    """HR sends a failed message again: it goes back to pending, due now, with one more try
+    (a later failure fails it again at once). Audited; the text is not copied anywhere."""
+    from bagalau.core.models import audit
+
+    from .selectors import outbox_access
+
+    access = outbox_access(actor, body_id)
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, body_id=body_id)
+            .first()
+        )
+        if row is None:
+            raise NotFound(MSG_NOT_FOUND, code="not_found")
+        if row.status != FAILED:
+            raise Conflict(MSG_NOT_RETRYABLE, code="not_retryable", field="notification")
+        attempts = min(row.attempts, MAX_ATTEMPTS - 1)
+        Notification.objects.filter(pk=row.pk).update(
+            status=PENDING, due_at=timezone.now(), attempts=attempts, claimed_by="",
+            claimed_at=None,
+        )  # fmt: skip
+        row.refresh_from_db()
+        audit(
+            actor=actor, action="notifications.retry", obj=row, body=access.body,
+            data={"kind": row.kind, "attempts": attempts},
+        )  # fmt: skip
+    return row
