@@ -89,6 +89,7 @@ def outbox(request: HttpRequest, body_id: int) -> HttpResponse:
         "notifications/outbox.html",
         {
             "body": access.body,
+            "access": access,
             "counts": counts,
             "which": which,
             "filters": [(key, FILTER_LABELS[key], counts[key]) for key in selectors.OUTBOX_FILTERS],
