@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "reports/servants/<int:servant_id>/service-record/",
+        views.service_record,
+        name="service_record",
+    ),
+]
