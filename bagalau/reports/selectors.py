@@ -52,7 +52,12 @@ class RecordRow:
     result: Result
     roles: set[str]
     changes: list[ResultChange] = field(default_factory=list)
-    band_name: str = ""
+    band: Band | None = None
+
+    @property
+    def band_name(self) -> str:
+        """In the active language (a printed form sets its own)."""
+        return self.band.name if self.band is not None else self.result.band
 
     @property
     def period_title(self) -> str:
@@ -175,8 +180,7 @@ def _fill_rows(rows: list[RecordRow]) -> None:
     for row in rows:
         row.changes = changes.get(row.result.pk, [])
         scale = Scale.KPI_COUNT if row.result.kind == "kpi_annual" else Scale.SCORE
-        band = bands.get((row.result.version_id, scale, row.result.band))
-        row.band_name = band.name if band is not None else row.result.band
+        row.band = bands.get((row.result.version_id, scale, row.result.band))
 
 
 def version_label(result: Result) -> str:
