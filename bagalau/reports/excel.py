@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from itertools import groupby
 from typing import IO, Any
 
@@ -52,6 +53,11 @@ def write_workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[An
 
 def xlsx_response(out: IO[bytes], filename: str) -> FileResponse:
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _two(value: Any) -> str:
+    """A score as stored, two decimals (a subquery may hand back 3 for 3.00 on SQLite)."""
+    return f"{Decimal(str(value)):.2f}"
 
 
 def _name(row: dict[str, Any], prefix: str, language: str) -> str:
@@ -163,7 +169,7 @@ def results_rows(
             for row in (year_row, last):
                 if row is not None and row["change_to"] is not None:
                     change = _("%(from)s → %(to)s, %(source)s") % {
-                        "from": row["change_from"], "to": row["change_to"],
+                        "from": _two(row["change_from"]), "to": _two(row["change_to"]),
                         "source": change_source_label(row["change_source"]),
                     }  # fmt: skip
                     break
