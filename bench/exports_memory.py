@@ -47,7 +47,9 @@ def main() -> int:
     for count in counts:
         peak, size, seconds = measure(count)
         peaks.append(peak)
-        print(f"{count:>8} rows: peak {peak / 1e6:6.2f} MB, file {size / 1e6:6.2f} MB, {seconds:5.1f} s")
+        print(
+            f"{count:>8} rows: peak {peak / 1e6:6.2f} MB, file {size / 1e6:6.2f} MB, {seconds:5.1f} s"
+        )
     ratio = peaks[-1] / peaks[0]
     print(f"peak ratio {counts[-1]:,} / {counts[0]:,} rows: {ratio:.2f}")
     return 0 if ratio < 2 else 1

@@ -10,7 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 
 from bagalau.core.errors import DomainError, FieldError
@@ -77,17 +78,24 @@ def _record(record: selectors.ServiceRecord) -> dict[str, Any]:
         "whole": record.whole,
         "results": [
             {
-                "result_id": row.result.pk, "kind": row.result.kind, "year": row.result.year,
-                "quarter": row.result.quarter, "period": row.period_title,
-                "score": row.result.score, "original_score": row.result.original_score,
-                "band": row.result.band, "band_name": row.band_name,
+                "result_id": row.result.pk,
+                "kind": row.result.kind,
+                "year": row.result.year,
+                "quarter": row.result.quarter,
+                "period": row.period_title,
+                "score": row.result.score,
+                "original_score": row.result.original_score,
+                "band": row.result.band,
+                "band_name": row.band_name,
                 "provisional": row.result.provisional,
                 "acknowledged_at": row.result.acknowledged_at,
                 "refused_at": row.result.refused_at,
                 "refusal_act_date": row.refusal_date or None,
                 "changes": [
                     {
-                        "score_from": c.score_from, "score_to": c.score_to, "source": c.source,
+                        "score_from": c.score_from,
+                        "score_to": c.score_to,
+                        "source": c.source,
                         "source_label": selectors.change_source_label(c.source),
                         "decided_at": c.decided_at,
                     }
@@ -116,7 +124,7 @@ def service_record(request: HttpRequest, servant_id: int) -> dict[str, Any]:
 def results_export(
     request: HttpRequest, body_id: int, year: str, quarter: str = "", unit: str = "",
     kind: str = "", band: str = "",
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponseBase:  # fmt: skip
     org = exports.require_results_reader(request.user, body_id)
     form = forms.ResultsExportForm(
         {"year": year, "quarter": quarter, "unit": unit, "kind": kind, "band": band},
@@ -142,8 +150,6 @@ def results_export(
     summary="The schedule of a period (HR officers and the head of HR; no scores)",
     openapi_extra=XLSX_RESPONSE,
 )
-def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponseBase:
     out, filename = exports.schedule_workbook(request.user, schedule_id)
     return excel.xlsx_response(out, filename)
-
-

@@ -9,7 +9,7 @@ held in memory: openpyxl's write-only sheet appends each row to its own temporar
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
@@ -60,11 +60,11 @@ def _two(value: Any) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def _name(row: dict[str, Any], prefix: str, language: str) -> str:
+def _name(row: Mapping[str, Any], prefix: str, language: str) -> str:
     return str(row.get(f"{prefix}_{language}") or row.get(f"{prefix}_kk") or "")
 
 
-def _person(row: dict[str, Any], prefix: str, language: str) -> str:
+def _person(row: Mapping[str, Any], prefix: str, language: str) -> str:
     if language != "kk" and row.get(f"{prefix}last_name_ru"):
         parts = [row.get(f"{prefix}{p}_ru") for p in ("last_name", "first_name", "middle_name")]
     else:
@@ -151,9 +151,9 @@ def results_rows(
             last = None
             appointment_id = None
             for row in group:
-                appointment_id = appointment_id or row["task__appointment_id"] or row[
-                    "appointment_id"
-                ]
+                appointment_id = (
+                    appointment_id or row["task__appointment_id"] or row["appointment_id"]
+                )
                 if row["quarter"]:
                     quarters[row["quarter"]] = row["score"]
                 else:
@@ -166,11 +166,11 @@ def results_rows(
             if band and main["band"] != band:
                 continue
             change = ""
-            for row in (year_row, last):
-                if row is not None and row["change_to"] is not None:
+            for changed in (year_row, last):
+                if changed is not None and changed["change_to"] is not None:
                     change = _("%(from)s → %(to)s, %(source)s") % {
-                        "from": _two(row["change_from"]), "to": _two(row["change_to"]),
-                        "source": change_source_label(row["change_source"]),
+                        "from": _two(changed["change_from"]), "to": _two(changed["change_to"]),
+                        "source": change_source_label(changed["change_source"]),
                     }  # fmt: skip
                     break
             yield appointment_id, [
@@ -222,9 +222,7 @@ def band_names(body_id: int, language: str) -> dict[tuple[int, str, str], str]:
     """Band names of every version the body's results use (a small table)."""
     versions = Result.objects.filter(body_id=body_id).values("version_id").distinct()
     return {
-        (b["version_id"], b["scale"], b["code"]): str(
-            b.get(f"name_{language}") or b["name_kk"]
-        )
+        (b["version_id"], b["scale"], b["code"]): str(b.get(f"name_{language}") or b["name_kk"])
         for b in Band.objects.filter(version_id__in=versions).values(
             "version_id", "scale", "code", "name_kk", "name_ru", "name_en"
         )
@@ -246,14 +244,27 @@ def schedule_queryset(schedule_id: int) -> Any:
         Task.objects.filter(schedule_id=schedule_id)
         .order_by("servant__last_name_kk", "servant_id", "kind")
         .values(
-            "kind", "state", "due_date",
-            "servant__last_name_kk", "servant__first_name_kk", "servant__middle_name_kk",
-            "servant__last_name_ru", "servant__first_name_ru", "servant__middle_name_ru",
-            "evaluator__last_name_kk", "evaluator__first_name_kk", "evaluator__middle_name_kk",
-            "evaluator__last_name_ru", "evaluator__first_name_ru", "evaluator__middle_name_ru",
-            "evaluator_user__first_name", "evaluator_user__last_name",
-            "appointment__position__title_kk", "appointment__position__title_ru",
-            "appointment__position__unit__name_kk", "appointment__position__unit__name_ru",
+            "kind",
+            "state",
+            "due_date",
+            "servant__last_name_kk",
+            "servant__first_name_kk",
+            "servant__middle_name_kk",
+            "servant__last_name_ru",
+            "servant__first_name_ru",
+            "servant__middle_name_ru",
+            "evaluator__last_name_kk",
+            "evaluator__first_name_kk",
+            "evaluator__middle_name_kk",
+            "evaluator__last_name_ru",
+            "evaluator__first_name_ru",
+            "evaluator__middle_name_ru",
+            "evaluator_user__first_name",
+            "evaluator_user__last_name",
+            "appointment__position__title_kk",
+            "appointment__position__title_ru",
+            "appointment__position__unit__name_kk",
+            "appointment__position__unit__name_ru",
         )  # fmt: skip
     )
 

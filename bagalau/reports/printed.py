@@ -90,8 +90,14 @@ def build(record: ServiceRecord) -> Layout:
     blocks: list[Any] = [
         Fields(items=[(_("Servant"), servant.full_name), (_("Position"), position)]),
         Table(
-            columns=[_("period"), _("kind"), _("score"), _("band"), _("acquaintance"),
-                     _("changes")],
+            columns=[
+                _("period"),
+                _("kind"),
+                _("score"),
+                _("band"),
+                _("acquaintance"),
+                _("changes"),
+            ],
             rows=rows,
             widths=[14, 20, 8, 18, 16, 24],
         ),  # fmt: skip

@@ -114,7 +114,9 @@ def steps(body_id: int, year: int, quarter: int) -> list[Step]:
         if CalibrationCase
         else None
     )
-    plans = WorkPlan.objects.filter(body_id=body_id, year=year) if WorkPlan and year_scoped else None
+    plans = (
+        WorkPlan.objects.filter(body_id=body_id, year=year) if WorkPlan and year_scoped else None
+    )
     campaigns = (
         Campaign.objects.filter(body_id=body_id, year=year) if Campaign and year_scoped else None
     )
@@ -138,12 +140,18 @@ def steps(body_id: int, year: int, quarter: int) -> list[Step]:
         add("notifications.notification", Notification.objects.filter(about, body_id=body_id))
     if cases is not None:
         appeal = _model("commission.Appeal")
-        add("commission.appeal", appeal.objects.filter(Q(case__in=cases) | Q(reopened_task__in=tasks)))
+        add(
+            "commission.appeal",
+            appeal.objects.filter(Q(case__in=cases) | Q(reopened_task__in=tasks)),
+        )
         add("commission.vote", _model("commission.Vote").objects.filter(case__in=cases))
         add("commission.decision", _model("commission.Decision").objects.filter(case__in=cases))
         add("commission.case", cases)
     if meetings is not None:
-        add("commission.attendance", _model("commission.Attendance").objects.filter(meeting__in=meetings))
+        add(
+            "commission.attendance",
+            _model("commission.Attendance").objects.filter(meeting__in=meetings),
+        )
         add("commission.meeting", meetings)
     if calibrations is not None:
         for label in ("calibration.Appeal", "calibration.Participant", "calibration.Position"):

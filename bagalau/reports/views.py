@@ -6,6 +6,7 @@ from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -54,7 +55,10 @@ def _exports_page(
         request,
         "reports/exports.html",
         {
-            "access": org, "body": org.body, "tab": "reports", "form": form if may_results else None,
+            "access": org,
+            "body": org.body,
+            "tab": "reports",
+            "form": form if may_results else None,
             "schedules": schedules,
         },  # fmt: skip
         status=status,
@@ -68,7 +72,7 @@ def exports_page(request: HttpRequest, body_id: int) -> HttpResponse:
 
 
 @login_required
-def results_export(request: HttpRequest, body_id: int) -> HttpResponse:
+def results_export(request: HttpRequest, body_id: int) -> HttpResponseBase:
     org = exports.require_results_reader(request.user, body_id)
     form = forms.ResultsExportForm(request.GET, body_id=body_id)
     if not form.is_valid():
@@ -82,7 +86,7 @@ def results_export(request: HttpRequest, body_id: int) -> HttpResponse:
 
 
 @login_required
-def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_export(request: HttpRequest, schedule_id: int) -> HttpResponseBase:
     out, filename = exports.schedule_workbook(request.user, schedule_id)
     return excel.xlsx_response(out, filename)
 

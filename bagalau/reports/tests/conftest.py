@@ -56,7 +56,11 @@ def result(
 ) -> Result:  # fmt: skip
     from django.utils import timezone
 
-    t = sheet(w, servant, year, quarter, evaluator=evaluator, kind=kind, score=score) if task else None
+    t = (
+        sheet(w, servant, year, quarter, evaluator=evaluator, kind=kind, score=score)
+        if task
+        else None
+    )
     s = schedule(w.body, year, quarter)
     return Result.objects.create(
         body=w.body, servant=servant, version=s.version, kind=kind, year=year, quarter=quarter,
