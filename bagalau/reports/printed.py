@@ -103,7 +103,7 @@ def build(record: ServiceRecord) -> Layout:
         ),  # fmt: skip
     ]
     if not record.whole:
-        blocks.append(Paragraph(_("Only the results you evaluated are shown (002 p21).")))
+        blocks.append(Paragraph(_("Only the results you may know are shown (002 p21).")))
     head = _hr_head(servant.body_id)
     today = timezone.localdate()
     return Layout(

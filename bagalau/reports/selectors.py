@@ -78,19 +78,18 @@ class ServiceRecord:
     servant: Servant
     appointment: Appointment | None
     rows: list[RecordRow]
-    whole: bool  # the caller knows every result of the servant (themself, the head of HR)
+    whole: bool  # every result of the servant is shown to the caller
 
     @property
     def body(self) -> Any:
         return self.servant.body
 
 
-def _roles_on_results(user: Any, servant: Servant, results: list[Result]) -> dict[int, set[str]]:
-    """Each result's roles for `user`, as access.access_result gives them (one rule)."""
-    held = access.body_roles(user, servant.body_id)
-    base = access._record_roles(
-        user, body_id=servant.body_id, servant_user_id=servant.user_id, held=held
-    )
+def _roles_on_results(
+    user: Any, servant: Servant, results: list[Result], held: dict[int, frozenset[str]]
+) -> dict[int, set[str]]:
+    """Each result's roles for `user`, as access.access_result gives them (one rule): the
+    body roles are those of the result's body (a seconded servant's host body evaluates)."""
     found: dict[int, set[str]] = {}
     uid = getattr(user, "pk", None)
     task_ids = [r.task_id for r in results if r.task_id is not None]
@@ -103,7 +102,9 @@ def _roles_on_results(user: Any, servant: Servant, results: list[Result]) -> dic
             )
         )
     for result in results:
-        roles = set(base)
+        roles = access._record_roles(
+            user, body_id=result.body_id, servant_user_id=servant.user_id, held=held[result.body_id]
+        )
         task = result.task
         if uid is not None:
             if task is not None:
@@ -134,14 +135,17 @@ def service_record(user: Any, servant_id: int, *, day: date | None = None) -> Se
         .select_related("task__schedule", "version")
         .order_by("-year", "quarter", "kind")
     )
-    roles = _roles_on_results(user, servant, results)
+    # One query per body the results belong to (the servant's, a host body's), not per result.
+    held = {b: access.body_roles(user, b) for b in {servant.body_id, *(r.body_id for r in results)}}
+    roles = _roles_on_results(user, servant, results, held)
     rows = [RecordRow(r, roles[r.pk]) for r in results if may_read_result(roles[r.pk])]
-    whole = servant.user_id is not None and servant.user_id == user.pk
-    if not whole:
-        whole = HR_HEAD in access._record_roles(
-            user, body_id=servant.body_id, servant_user_id=servant.user_id
-        )
-    if not whole and not rows:
+    own = servant.user_id is not None and servant.user_id == user.pk
+    # The servant and the head of HR of the servant's body open the record even when empty.
+    opens = own or HR_HEAD in access._record_roles(
+        user, body_id=servant.body_id, servant_user_id=servant.user_id, held=held[servant.body_id]
+    )
+    whole = len(rows) == len(results)
+    if not opens and not rows:
         access_servant(user, servant_id)  # strangers and colleagues: 404
         raise PermissionDenied(access.MSG_FORBIDDEN, code="forbidden")
     _fill_rows(rows)

@@ -139,3 +139,32 @@ def test_it_is_linked_from_the_servant_page_for_the_head_of_hr(world):
     assert url(world.servant.pk) in response.content.decode()
     response = world.client("hrofficer").get(reverse("org:servant", args=[world.servant.pk]))
     assert url(world.servant.pk) not in response.content.decode()
+
+
+def test_a_result_of_a_host_body_follows_that_body_s_roles(world, records):
+    """A seconded servant's result formed by the host body: its head of HR knows it, the home
+    body's does not (the result's body, as access_result reads it)."""
+    from bagalau.org.models import Role, RoleAssignment
+
+    hosted = result(world, world.servant, 2024, 1)
+    hosted.body = world.other_body
+    hosted.save(update_fields=["body"])
+    RoleAssignment.objects.create(body=world.other_body, user=world.users["otherhr"],
+                                  role=Role.HR_HEAD)  # fmt: skip
+    response = world.client("hrhead").get(url(world.servant.pk))
+    assert hosted.pk not in shown(response) and not response.context["record"].whole
+    response = world.client("otherhr").get(url(world.servant.pk))
+    assert response.status_code == 200 and shown(response) == {hosted.pk}
+    assert world.client("servant").get(url(world.servant.pk)).context["record"].whole
+    for who in ("hrhead", "otherhr", "servant"):
+        user = world.users[who]
+        allowed = set()
+        for r in [*records, hosted]:
+            try:
+                access.access_result(user, r.pk)
+            except (NotFound, PermissionDenied):
+                continue
+            allowed.add(r.pk)
+        assert {
+            row.result.pk for row in selectors.service_record(user, world.servant.pk).rows
+        } == allowed
