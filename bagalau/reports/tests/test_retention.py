@@ -56,8 +56,45 @@ def records(world, settings, tmp_path):
             object_type="evaluations.task", object_id=str(r.task_id),
         )  # fmt: skip
         found[(year, quarter)] = r
+        if quarter == 0:
+            _year_records(w, r, year)
     audit(actor=w.users["hrhead"], action="test.before", obj=w.body, body=w.body)
     return found
+
+
+def _year_records(w, r, year):
+    """A year's work plan (its revision and KPI, the sheet line judged on it), a 360 campaign
+    with a subject and an answer, and a calibration case on the result."""
+    from datetime import date as day
+
+    from bagalau.calibration.models import CalibrationCase, Participant
+    from bagalau.plans.models import PlanKpi, PlanRevision, WorkPlan
+    from bagalau.surveys.models import Campaign, Feedback, Subject
+
+    plan = WorkPlan.objects.create(
+        body=w.body, servant=w.servant, version=r.version, kind="kpi_annual", year=year,
+        state="approved",
+    )  # fmt: skip
+    revision = PlanRevision.objects.create(plan=plan, number=1)
+    kpi = PlanKpi.objects.create(
+        revision=revision, order=1, name="KPI", source="strategic_plan", unit="%",
+        planned=100, deadline=day(year, 12, 1), key_result="k",
+    )  # fmt: skip
+    plan.current_revision = plan.approved_revision = revision
+    plan.save(update_fields=["current_revision", "approved_revision"])
+    SheetLine.objects.create(task=r.task, code="K1", order=2, name_kk="K1", kpi=kpi)
+    campaign = Campaign.objects.create(
+        body=w.body, version=r.version, year=year, state="closed", due_date=day(year, 12, 1)
+    )
+    subject = Subject.objects.create(campaign=campaign, servant=w.servant, audience="staff")
+    Feedback.objects.create(subject=subject, held_on=day(year + 1, 1, 20))
+    case = CalibrationCase.objects.create(
+        body=w.body, result=r, task=r.task, servant=w.servant, version=r.version,
+        state="decided", text="t", applied_on=day(year + 1, 1, 5), score_before=r.score,
+        acquainted_on=day(year + 1, 1, 3), apply_due=day(year + 1, 1, 10),
+        decide_due=day(year + 1, 2, 1), session_due=day(year + 1, 1, 25),
+    )  # fmt: skip
+    Participant.objects.create(case=case, user=w.users["hrhead"])
 
 
 EXPIRED = {(2021, 0), (2022, 0), (2023, 3)}
@@ -117,7 +154,18 @@ def test_the_purge_removes_exactly_the_expired(
     assert not ResultChange.objects.filter(result_id__in=gone["results"]).exists()
     assert set(Result.objects.values_list("pk", flat=True)) == kept["results"]
     assert set(Task.objects.values_list("pk", flat=True)) == kept["tasks"]
-    assert ResultChange.objects.count() == 2 and SheetLine.objects.count() == 2
+    assert ResultChange.objects.count() == 2 and SheetLine.objects.count() == 3
+    from bagalau.calibration.models import CalibrationCase
+    from bagalau.plans.models import PlanKpi, WorkPlan
+    from bagalau.surveys.models import Campaign, Subject
+
+    assert list(WorkPlan.objects.values_list("year", flat=True)) == [2023]
+    assert PlanKpi.objects.count() == 1
+    assert list(Campaign.objects.values_list("year", flat=True)) == [2023]
+    assert Subject.objects.count() == 1
+    assert list(CalibrationCase.objects.values_list("result_id", flat=True)) == [
+        records[(2023, 0)].pk
+    ]
     assert Evidence.objects.count() == 2
     assert set(Notification.objects.values_list("object_id", flat=True)) == {
         str(t) for t in kept["tasks"]
