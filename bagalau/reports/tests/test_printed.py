@@ -51,3 +51,12 @@ def test_it_authorizes_as_the_page_does(world, kind):
         kind.authorize(world.users["otherhr"], world.servant.pk)
     with pytest.raises(NotFound):
         kind.authorize(world.users["colleague"], world.servant.pk)
+
+
+def test_the_demo_picker_names_a_servant_the_printer_may_print(world, kind):
+    from .demo_pickers import PICKERS, PRINTER
+
+    result(world, world.servant, 2025, 1)
+    servant_id = PICKERS["service_record"]()
+    printer = world.users[PRINTER["service_record"]]
+    assert kind.authorize(printer, servant_id).rows

@@ -213,3 +213,24 @@ def test_the_page_lists_what_is_expired_for_hr(world, records):
         assert world.client("servant").get(url).status_code == 403
         assert world.client("authorized").get(url).status_code == 403
         assert world.client("otherhr").get(url).status_code == 404
+
+
+def test_issued_documents_are_read_by_their_year_when_the_model_exists():
+    """documents.IssuedDocument (another app): its issued_at year and its body; none when the
+    model is absent (LookupError), none for a quarter (a document carries no quarter)."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    fields = [SimpleNamespace(name=n) for n in ("body", "issued_at", "sha256")]
+    model = mock.MagicMock()
+    model._meta.get_fields.return_value = fields
+    with mock.patch.object(retention, "_model", return_value=model):
+        qs = retention.issued_documents(7, 2022, 0)
+        assert qs is not None
+        model.objects.all.return_value.filter.assert_called_once_with(body_id=7)
+        model.objects.all.return_value.filter.return_value.filter.assert_called_once_with(
+            issued_at__year=2022
+        )
+        assert retention.issued_documents(7, 2022, 3) is None
+    with mock.patch.object(retention.apps, "get_model", side_effect=LookupError):
+        assert retention.issued_documents(7, 2022, 0) is None
