@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bagalau.reports import rules
+
+
+def test_it_ends_a_period_on_its_last_day():
+    assert rules.period_end(2022) == date(2022, 12, 31)
+    assert rules.period_end(2023, 1) == date(2023, 3, 31)
+    assert rules.period_end(2023, 2) == date(2023, 6, 30)
+    assert rules.period_end(2023, 3) == date(2023, 9, 30)
+    assert rules.period_end(2023, 4) == date(2023, 12, 31)
+    with pytest.raises(ValueError):
+        rules.period_end(2023, 5)
+
+
+def test_it_keeps_a_year_three_years_counted_from_the_day_after():
+    # 001 p8; 002 p15: the year 2022 ends 31.12.2022; three years from 01.01.2023 run to
+    # 31.12.2025 inclusive; the record expires on 01.01.2026.
+    assert rules.kept_until(date(2022, 12, 31)) == date(2025, 12, 31)
+    assert rules.expires_on(date(2022, 12, 31)) == date(2026, 1, 1)
+    assert not rules.is_expired(date(2022, 12, 31), date(2025, 12, 31))
+    assert rules.is_expired(date(2022, 12, 31), date(2026, 1, 1))
+
+
+def test_it_counts_a_quarter_from_its_own_end():
+    # 002 p15 (quarterly evaluations, 002 p5): Q1 2023 ends 31.03.2023, kept to 31.03.2026.
+    assert rules.period_expires_on(2023, 1) == date(2026, 4, 1)
+    assert not rules.period_expired(2023, 1, date(2026, 3, 31))
+    assert rules.period_expired(2023, 1, date(2026, 4, 1))
+    # Q4 is the year's end: kept to 31.12.2026.
+    assert rules.period_expires_on(2023, 4) == rules.period_expires_on(2023, 0)
+
+
+def test_it_sorts_the_fixture_years_on_1_december_2026():
+    # 001 p8: on 01.12.2026 the records of 2021 and 2022 have expired, those of 2023 not.
+    today = date(2026, 12, 1)
+    assert rules.period_expired(2021, 0, today)
+    assert rules.period_expired(2022, 0, today)
+    assert not rules.period_expired(2023, 0, today)
+    assert rules.period_expired(2023, 3, today)  # 30.09.2023 + 3 years: expired 01.10.2026
+
+
+def test_it_handles_29_february():
+    # 002 p15: a term ending on a day that does not exist three years later ends on the 28th.
+    assert rules.expires_on(date(2024, 2, 28)) == date(2027, 2, 28)
+    assert rules.kept_until(date(2024, 2, 28)) == date(2027, 2, 27)
+    assert rules.expires_on(date(2024, 2, 29) - date.resolution) == date(2027, 2, 28)
