@@ -120,3 +120,58 @@ def document_get(user: Any, document_id: int) -> IssuedDocument:
         raise NotFound(MSG_NOT_FOUND, code="not_found")
     document_access(user, doc)
     return doc
+
+
+def printable(user: Any, form: str, object_id: int) -> bool:
+    """Whether the user may print the form for the object (its authorize, no exception)."""
+    kind = registry.get(form)
+    if kind is None:
+        return False
+    try:
+        kind.authorize(user, object_id)
+    except DomainError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What a verification tells: whether the body issued the file; what it is, only to
+    those who may have it now (the form's rule)."""
+
+    document: IssuedDocument | None
+    allowed: bool
+
+    @property
+    def issued(self) -> bool:
+        return self.document is not None
+
+
+def sha256_of(chunks: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_verify(*, user: Any, digest: str, body_id: int | None = None) -> Verified:
+    qs = IssuedDocument.objects.filter(sha256=digest).select_related("body", "servant")
+    if body_id is not None:
+        qs = qs.filter(body_id=body_id)
+    doc = qs.defer("content", "snapshot").order_by("issued_at", "pk").first()
+    if doc is None:
+        return Verified(None, False)
+    try:
+        document_access(user, doc)
+    except DomainError:
+        return Verified(doc, False)
+    return Verified(doc, True)
+
+
+def printable_forms(user: Any, keys: list[str], object_id: int) -> list[dict[str, Any]]:
+    """The forms among `keys` the user may print for the object: for the pages' links."""
+    return [
+        {"key": key, "label": form_get(key).label}
+        for key in keys
+        if printable(user, key, object_id)
+    ]

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bagalau.core.errors import PermissionDenied
+from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.documents.layout import Approval, Fields, Layout, Paragraph, Signature, Table
 from bagalau.documents.registry import FormKind, register
 from bagalau.documents.text import long_date, number, short_date
@@ -36,11 +36,13 @@ from bagalau.evaluations.rules.confidentiality import (
 from bagalau.org.models import Appointment, Role, Servant
 
 from . import services
-from .models import PlanKpi, WorkPlan
+from .models import PlanKpi, PlanState, WorkPlan
 
 
 def authorize(user: Any, plan_id: int) -> WorkPlan:
     plan, _roles = services.access_plan(user, plan_id)  # 404 to those with no tie to it
+    if plan.state == PlanState.NOT_REQUIRED:  # 002 p23: no plan is drawn up, nothing to print
+        raise NotFound(access.MSG_NOT_FOUND, code="not_found")
     roles: set[str] = set()
     held = access.body_roles(user, plan.body_id)
     if plan.servant.user_id == user.pk:
