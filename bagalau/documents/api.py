@@ -22,7 +22,9 @@ router = Router()
 
 
 class IssueIn(Schema):
-    form: str = Field(..., min_length=1, max_length=48, description="the form's key, e.g. kpi_sheet")
+    form: str = Field(
+        ..., min_length=1, max_length=48, description="the form's key, e.g. kpi_sheet"
+    )
     object_id: int = Field(..., ge=1, le=2_147_483_647)
     language: str = Field(..., max_length=8, description="kk or ru")
     fmt: str = Field(..., max_length=8, description="pdf or docx")

@@ -64,8 +64,6 @@ def _table_context(table: Table) -> dict[str, Any]:
 
 def _words() -> dict[str, str]:
     return {
-        "page": _("Page"),
-        "of": _("of"),
         "signature": _("signature"),
         "date": _("date"),
         "name_hint": _("(surname, initials)"),

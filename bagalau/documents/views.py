@@ -35,7 +35,9 @@ def file_response(doc: IssuedDocument) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, form: str, object_id: int, language: str, fmt: str) -> HttpResponse:
+def download(
+    request: HttpRequest, form: str, object_id: int, language: str, fmt: str
+) -> HttpResponse:
     doc = services.document_issue(
         user=request.user, form=form, object_id=object_id, language=language, fmt=fmt
     )

@@ -20,9 +20,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.documents.layout import Fields, Layout, Paragraph, Signature, Table
@@ -63,10 +62,15 @@ def _band_name(result: Result | None, task: Task) -> str:
 
 
 def _appendix(number_: int) -> str:
-    return _(
-        "Appendix %(number)s to the methodology of evaluating the activity of "
-        "administrative civil servants of the “B” corps"
-    ) % {"number": number_} + "\n" + _("Form")
+    return (
+        _(
+            "Appendix %(number)s to the methodology of evaluating the activity of "
+            "administrative civil servants of the “B” corps"
+        )
+        % {"number": number_}
+        + "\n"
+        + _("Form")
+    )
 
 
 # --- the KPI evaluation sheet -------------------------------------------------------------------
@@ -144,7 +148,8 @@ def build_kpi_sheet(task: Task) -> Layout:
         reviewer = task.reviewer_user
         signatures.append(
             Signature(
-                _("Superior"), reviewer.get_full_name() or reviewer.username,
+                _("Superior"),
+                reviewer.get_full_name() or reviewer.username,
                 date=short_date(agreed),
             )  # fmt: skip
         )

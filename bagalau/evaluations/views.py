@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bagalau.core.audit_trail import record_history
-from bagalau.documents import services as document_services
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.core.forms import id_param
 from bagalau.core.models import User
+from bagalau.documents import services as document_services
 from bagalau.methodology.models import Band, KpiScoreRow
 from bagalau.org import selectors as org_selectors
 

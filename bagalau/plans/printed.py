@@ -17,9 +17,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.documents.layout import Approval, Fields, Layout, Paragraph, Signature, Table
@@ -75,10 +74,15 @@ def _initials(servant: Servant | None) -> str:
 
 
 def appendix_text(number_: int) -> str:
-    return _(
-        "Appendix %(number)s to the methodology of evaluating the activity of "
-        "administrative civil servants of the “B” corps"
-    ) % {"number": number_} + "\n" + _("Form")
+    return (
+        _(
+            "Appendix %(number)s to the methodology of evaluating the activity of "
+            "administrative civil servants of the “B” corps"
+        )
+        % {"number": number_}
+        + "\n"
+        + _("Form")
+    )
 
 
 def build(plan: WorkPlan) -> Layout:
@@ -104,7 +108,7 @@ def build(plan: WorkPlan) -> Layout:
     )
     table = Table(
         columns=[
-            _("No."),
+            pgettext("form column", "No."),
             _("Name of the KPI"),
             _("Which document of the state planning system it derives from"),
             _("Unit of measure"),
@@ -152,7 +156,9 @@ def build(plan: WorkPlan) -> Layout:
         signatures=[
             Signature(_("Servant"), plan.servant.full_name, date=""),
             Signature(
-                _("Superior") if is_2018 and supervisor == plan.approver else _("Direct supervisor"),
+                _("Superior")
+                if is_2018 and supervisor == plan.approver
+                else _("Direct supervisor"),
                 _initials(supervisor),
                 date=short_date(timezone.localdate(plan.submitted_at)) if plan.submitted_at else "",
             ),

@@ -21,8 +21,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bagalau.documents import services as document_services
 from bagalau.core.errors import DomainError, NotFound
+from bagalau.documents import services as document_services
 from bagalau.evaluations.rules.workflow import HR, available
 from bagalau.org import selectors as org_selectors
 from bagalau.org.models import HR_ROLES

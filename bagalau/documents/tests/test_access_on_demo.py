@@ -65,7 +65,10 @@ def test_it_gives_the_file_to_those_who_know_the_result_only(demo, django_assert
         assert response["Content-Type"] == "application/pdf"
         doc = IssuedDocument.objects.get(sha256=response["X-Content-SHA256"])
         assert response.content == bytes(doc.content)
-        assert client(evaluated(task_id)).get(url("kpi_sheet", task_id, "ru", "docx")).status_code == 200
+        assert (
+            client(evaluated(task_id)).get(url("kpi_sheet", task_id, "ru", "docx")).status_code
+            == 200
+        )
         assert client("hr").get(url("kpi_sheet", task_id)).status_code == 403  # HR officer
         assert client("hr2018").get(url("kpi_sheet", task_id)).status_code == 404  # stranger
         assert Client().get(url("kpi_sheet", task_id)).status_code == 302  # to the sign-in page
@@ -203,8 +206,13 @@ def test_the_2018_model_forms_carry_their_own_columns_and_the_approval(demo):
         assert task_id is not None
         sheet = Layout.from_dict(services.issue(hr2018, "kpi_sheet", task_id, "ru", "pdf").snapshot)
         quarterly = Layout.from_dict(
-            services.issue(User.objects.get(username="hrhead"), "kpi_sheet",
-                           kpi_task("kpi_quarterly"), "ru", "pdf").snapshot  # fmt: skip
+            services.issue(
+                User.objects.get(username="hrhead"),
+                "kpi_sheet",
+                kpi_task("kpi_quarterly"),
+                "ru",
+                "pdf",
+            ).snapshot  # fmt: skip
         )
         annual_table = [b for b in sheet.blocks if isinstance(b, Table)][0]
         quarter_table = [b for b in quarterly.blocks if isinstance(b, Table)][0]

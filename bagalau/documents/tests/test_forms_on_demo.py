@@ -73,9 +73,7 @@ def test_it_prints_every_registered_form_on_the_demo(demo: str, form: str) -> No
                 with translation.override(language):
                     body_name = body.name
                     servant = (
-                        Servant.objects.get(pk=doc.servant_id).full_name
-                        if doc.servant_id
-                        else ""
+                        Servant.objects.get(pk=doc.servant_id).full_name if doc.servant_id else ""
                     )
                 assert layout.body_name == body_name
                 if fmt == "pdf":

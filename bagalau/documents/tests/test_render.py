@@ -57,7 +57,7 @@ def test_it_repeats_the_header_rows_and_numbers_the_pages_of_a_long_table():
     assert width > height  # landscape A4
     last = pdf.pages[-1].extract_text()
     assert "НМИ атауы" in last  # the header row on the last page too
-    assert f"{len(pdf.pages)}" in last
+    assert f"{len(pdf.pages)} / {len(pdf.pages)}" in last  # the page numbers
 
 
 def test_it_renders_the_same_docx_bytes_every_time_with_the_layouts_tables():
