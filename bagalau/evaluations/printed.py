@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from bagalau.core.errors import NotFound, PermissionDenied
@@ -91,7 +91,7 @@ def build_kpi_sheet(task: Task) -> Layout:
     result = Result.objects.filter(task=task).first()
     quarterly = task.kind == "kpi_quarterly"
     columns = [
-        _("No."),
+        pgettext("form column", "No."),
         _("Name of the KPI"),
         _("Unit of measure"),
         _("Planned value"),

@@ -73,6 +73,13 @@ def _initials(servant: Servant | None) -> str:
     return servant.full_name if servant is not None else ""
 
 
+def _source(kpi: PlanKpi) -> str:
+    """Which planning document the KPI derives from: the kind, then the document named."""
+    label = str(kpi.get_source_display())
+    detail = kpi.source_detail.strip()
+    return label if not detail or detail == label else f"{label}: {detail}"
+
+
 def appendix_text(number_: int) -> str:
     return (
         _(
@@ -120,7 +127,7 @@ def build(plan: WorkPlan) -> Layout:
             [
                 str(k.order),
                 k.name,
-                " ".join(x for x in (str(k.get_source_display()), k.source_detail) if x),
+                _source(k),
                 k.unit,
                 number(k.planned, language),
                 short_date(k.deadline),
