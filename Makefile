@@ -27,10 +27,11 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium).
+# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium); pango for
+# WeasyPrint (the official forms as PDF) and DejaVu, which has every Kazakh letter.
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; \
 	fi
 

@@ -48,3 +48,12 @@ def score(value: Decimal | int | None, language: str) -> str:
         return ""
     text = f"{value}"
     return text if language == "en" else text.replace(".", ",")
+
+
+def number(value: Decimal | int | None, language: str) -> str:
+    """A stored value without its trailing zeros (100.0000 → 100, 12.5000 → 12,5), with the
+    decimal comma of kk and ru; blank for None."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text if language == "en" else text.replace(".", ",")

@@ -21,6 +21,7 @@ from bagalau.core.audit_trail import record_history
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
 from bagalau.core.forms import id_param
 from bagalau.core.models import User
+from bagalau.documents import services as document_services
 from bagalau.methodology.models import Band, KpiScoreRow
 from bagalau.org import selectors as org_selectors
 
@@ -504,6 +505,11 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     # Evidence of the KPI values (001 p22), under the sheet's confidentiality (002 p21).
     files = list(task.evidence.select_related("line")) if lines else []
     may_attach = is_kpi and bool(lines) and evidence_service.may_write(task, roles)
+    # Official forms (issue 17): the KPI sheet, the refusal act; each asks its own access rule.
+    print_keys = (["kpi_sheet"] if is_kpi and readable else []) + (
+        ["refusal_act"] if result is not None and result.refused_at else []
+    )
+    print_forms = document_services.printable_forms(request.user, print_keys, task.pk)
     return render(
         request,
         "evaluations/sheet.html",
@@ -523,7 +529,7 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
             "kpi_table": task.kind == "kpi_quarterly" and readable,
             "competencies": competencies,
             "met_count": sum(1 for c in competencies if c["outcome"].meets),
-            "errors": error_fields,
+            "errors": error_fields, "print_forms": print_forms,
             **(_evaluator_choices(request, task) if HR in roles else {}),
         },
     )  # fmt: skip

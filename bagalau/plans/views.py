@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bagalau.core.errors import DomainError, NotFound
+from bagalau.documents import services as document_services
 from bagalau.evaluations.rules.workflow import HR, available
 from bagalau.org import selectors as org_selectors
 from bagalau.org.models import HR_ROLES
@@ -361,6 +362,7 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             "checklist": rules.CHECKLIST, "steps": steps,
             "approved_kpis": approved, "monitoring": monitoring, "quarters": (1, 2, 3, 4),
             "history": _history(plan), "is_hr": HR in roles,
+            "print_forms": document_services.printable_forms(request.user, ["work_plan"], plan.pk),
         },
     )  # fmt: skip
 

@@ -20,3 +20,12 @@ def test_short_dates_and_scores():
     assert score(Decimal("3.75"), "ru") == "3,75"
     assert score(Decimal("3.75"), "en") == "3.75"
     assert score(None, "ru") == ""
+
+
+def test_numbers_lose_their_trailing_zeros():
+    from bagalau.documents.text import number
+
+    assert number(Decimal("100.0000"), "kk") == "100"
+    assert number(Decimal("12.5000"), "ru") == "12,5"
+    assert number(Decimal("1E+2"), "kk") == "100"
+    assert number(None, "kk") == ""
