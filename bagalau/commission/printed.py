@@ -184,7 +184,7 @@ def commission_protocol_build(protocol: Protocol) -> Layout:
                     _("No."),
                     _("Servant evaluated"),
                     _("Member of the commission"),
-                    _("Vote"),
+                    _("Vote cast"),
                     _("Result as corrected"),
                 ],
                 rows=votes,

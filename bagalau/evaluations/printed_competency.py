@@ -85,9 +85,9 @@ def competency_sheet_build(task: Task) -> Layout:
             ),
             Paragraph(
                 _(
-                    "* Servants of the \u201cB\u201d corps whose duties do not include "
+                    "* Servants of the “B” corps whose duties do not include "
                     "providing public services are not evaluated on the competencies "
-                    "\u201cCustomer orientation\u201d and \u201cInforming customers\u201d."
+                    "“Customer orientation” and “Informing customers”."
                 )
             ),
         ],

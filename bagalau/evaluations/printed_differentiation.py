@@ -83,7 +83,7 @@ def differentiation_sheet_build(task: Task) -> Layout:
         ],
         signatures=[
             Signature(
-                role=_("Evaluated servant"),
+                role=_("Servant evaluated"),
                 name=task.servant.full_name,
                 position=position,
                 date=long_date(acknowledged, lang),
