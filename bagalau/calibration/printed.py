@@ -23,7 +23,7 @@ from bagalau.documents import registry
 from bagalau.documents.layout import Fields, Layout, Paragraph, Signature, Table
 from bagalau.documents.text import long_date, score
 from bagalau.evaluations import access as evaluation_access
-from bagalau.evaluations.printed_parts import position_on, user_name
+from bagalau.evaluations.printed_parts import positions_on, user_name
 from bagalau.methodology.printed import language, version_label
 from bagalau.org.models import Servant
 
@@ -58,10 +58,11 @@ def calibration_protocol_build(case: CalibrationCase) -> Layout:
     users = [p.user_id for p in case.participants.all()]
     if case.evaluator_user_id:
         users.append(case.evaluator_user_id)
-    titles = {
-        s.user_id: position_on(s.pk, day)[0]
-        for s in Servant.objects.filter(body_id=case.body_id, user_id__in=users)
-    }
+    servants = dict(
+        Servant.objects.filter(body_id=case.body_id, user_id__in=users).values_list("pk", "user_id")
+    )
+    on_day = positions_on([*servants, case.servant_id], day)
+    titles = {user_id: on_day.get(pk, ("", ""))[0] for pk, user_id in servants.items()}
     rows = [
         [
             str(number),
@@ -72,7 +73,7 @@ def calibration_protocol_build(case: CalibrationCase) -> Layout:
         ]
         for number, p in enumerate(positions, start=1)
     ]
-    servant_position = position_on(case.servant_id, day)
+    servant_position = on_day.get(case.servant_id, ("", ""))
     held = long_date(case.held_on, lang)
     return Layout(
         form="calibration_protocol",

@@ -26,7 +26,7 @@ from bagalau.documents import registry
 from bagalau.documents.layout import Approval, Layout, Paragraph, Signature, Table
 from bagalau.documents.text import long_date, score
 from bagalau.evaluations import access
-from bagalau.evaluations.printed_parts import position_on, user_name
+from bagalau.evaluations.printed_parts import positions_on, user_name
 from bagalau.evaluations.rules.confidentiality import may_read_result
 from bagalau.methodology import selectors as methodology_selectors
 from bagalau.methodology.models import Band
@@ -58,11 +58,12 @@ def commission_protocol_authorize(user: Any, object_id: int) -> Protocol:
 
 
 def _positions(body_id: int, user_ids: list[int], day: Any) -> dict[int, str]:
-    """Each signer's position on the day (the servants with these accounts)."""
-    return {
-        servant.user_id: position_on(servant.pk, day)[0]
-        for servant in Servant.objects.filter(body_id=body_id, user_id__in=user_ids)
-    }
+    """Each signer's position on the day (the servants with these accounts): two queries."""
+    servants = dict(
+        Servant.objects.filter(body_id=body_id, user_id__in=user_ids).values_list("pk", "user_id")
+    )
+    held = positions_on(servants, day)
+    return {user_id: held.get(pk, ("", ""))[0] for pk, user_id in servants.items() if user_id}
 
 
 def _result_text(row: selectors.Row, bands: dict[tuple[str, str], str]) -> str:
@@ -141,7 +142,7 @@ def commission_protocol_build(protocol: Protocol) -> Layout:
         approval = Approval(
             heading=_("APPROVED"),
             lines=[
-                positions.get(meeting.approved_by_id, "") or _("the authorized person"),
+                positions.get(meeting.approved_by.pk, "") or _("the authorized person"),
                 user_name(meeting.approved_by),
                 long_date(meeting.approved_on, lang),
             ],

@@ -9,6 +9,7 @@ not the head of HR, the evaluated person before submission) gets 403 (002 p16, p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -30,20 +31,29 @@ def printable_task(user: Any, task_id: int, kind: str) -> Task:
     return task
 
 
+def positions_on(servant_ids: Iterable[int | None], day: dt.date) -> dict[int, tuple[str, str]]:
+    """servant id → (position title, unit name) held on `day` (else the latest before it),
+    in the active language. One query whatever the number of servants."""
+    ids = {i for i in servant_ids if i is not None}
+    found: dict[int, tuple[str, str]] = {}
+    if not ids:
+        return found
+    for appointment in (
+        Appointment.objects.filter(servant_id__in=ids, start_date__lte=day)
+        .select_related("position__unit")
+        .order_by("servant_id", "-start_date")
+    ):
+        if appointment.servant_id not in found:
+            position = appointment.position
+            found[appointment.servant_id] = (position.title, position.unit.name)
+    return found
+
+
 def position_on(servant_id: int | None, day: dt.date) -> tuple[str, str]:
-    """(position title, unit name) the servant held on `day` (else their latest), in the
-    active language; blank for nobody."""
+    """(position title, unit name) of one servant on `day`; blank for nobody."""
     if servant_id is None:
         return "", ""
-    found = (
-        Appointment.objects.filter(servant_id=servant_id, start_date__lte=day)
-        .select_related("position__unit")
-        .order_by("-start_date")
-        .first()
-    )
-    if found is None:
-        return "", ""
-    return found.position.title, found.position.unit.name
+    return positions_on([servant_id], day).get(servant_id, ("", ""))
 
 
 def appointment_position(appointment: Appointment | None) -> tuple[str, str]:
