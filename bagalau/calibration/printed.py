@@ -23,9 +23,8 @@ from bagalau.documents import registry
 from bagalau.documents.layout import Fields, Layout, Paragraph, Signature, Table
 from bagalau.documents.text import long_date, score
 from bagalau.evaluations import access as evaluation_access
-from bagalau.evaluations.printed_parts import positions_on, user_name
+from bagalau.evaluations.printed_parts import positions_on, signers
 from bagalau.methodology.printed import language, version_label
-from bagalau.org.models import Servant
 
 from . import selectors
 from .models import CalibrationCase, CaseState
@@ -55,25 +54,23 @@ def calibration_protocol_build(case: CalibrationCase) -> Layout:
     lang = language()
     day = case.held_on or case.session_date or case.applied_on
     positions = list(case.positions.all())
-    users = [p.user_id for p in case.participants.all()]
-    if case.evaluator_user_id:
-        users.append(case.evaluator_user_id)
-    servants = dict(
-        Servant.objects.filter(body_id=case.body_id, user_id__in=users).values_list("pk", "user_id")
+    people = signers(
+        case.body_id,
+        [p.user for p in case.participants.all()]
+        + [p.user for p in positions]
+        + [case.evaluator_user],
+        day,
     )
-    on_day = positions_on([*servants, case.servant_id], day)
-    titles = {user_id: on_day.get(pk, ("", ""))[0] for pk, user_id in servants.items()}
+    servant_position = positions_on([case.servant_id], day).get(case.servant_id, ("", ""))
     rows = [
         [
             str(number),
-            user_name(p.user),
-            titles.get(p.user_id, ""),
+            *people[p.user_id],
             _("supports the score") if p.supports else score(p.proposed, lang),
             p.arguments,
         ]
         for number, p in enumerate(positions, start=1)
     ]
-    servant_position = on_day.get(case.servant_id, ("", ""))
     held = long_date(case.held_on, lang)
     return Layout(
         form="calibration_protocol",
@@ -90,7 +87,7 @@ def calibration_protocol_build(case: CalibrationCase) -> Layout:
                     (_("Servant evaluated"), case.servant.full_name),
                     (_("Position of the servant evaluated"), servant_position[0]),
                     (_("Structural unit of the servant evaluated"), servant_position[1]),
-                    (_("Evaluator"), user_name(case.evaluator_user)),
+                    (_("Evaluator"), people.get(case.evaluator_user_id or 0, ("", ""))[0]),
                     (_("Application of"), long_date(case.applied_on, lang)),
                     (_("Score before the session"), score(case.score_before, lang)),
                     (_("Final score"), score(case.final_score, lang)),
@@ -115,15 +112,15 @@ def calibration_protocol_build(case: CalibrationCase) -> Layout:
                 _("%(support)s of %(participants)s participants supported the score.")
                 % {
                     "support": case.tally.get("support", 0),
-                    "participants": case.tally.get("participants", len(users)),
+                    "participants": case.tally.get("participants", len(people)),
                 }
             ),
         ],
         signatures=[
             Signature(
                 role=_("Participant of the calibration session"),
-                name=user_name(p.user),
-                position=titles.get(p.user_id, ""),
+                name=people[p.user_id][0],
+                position=people[p.user_id][1],
                 date=held,
             )
             for p in case.participants.all()

@@ -26,12 +26,11 @@ from bagalau.documents import registry
 from bagalau.documents.layout import Approval, Layout, Paragraph, Signature, Table
 from bagalau.documents.text import long_date, score
 from bagalau.evaluations import access
-from bagalau.evaluations.printed_parts import positions_on, user_name
+from bagalau.evaluations.printed_parts import signers
 from bagalau.evaluations.rules.confidentiality import may_read_result
 from bagalau.methodology import selectors as methodology_selectors
 from bagalau.methodology.models import Band
 from bagalau.methodology.printed import appendix, language, version_label
-from bagalau.org.models import Servant
 
 from . import rules, selectors
 from .models import Meeting, MeetingState
@@ -57,15 +56,6 @@ def commission_protocol_authorize(user: Any, object_id: int) -> Protocol:
     return Protocol(meeting=meeting, view=view)
 
 
-def _positions(body_id: int, user_ids: list[int], day: Any) -> dict[int, str]:
-    """Each signer's position on the day (the servants with these accounts): two queries."""
-    servants = dict(
-        Servant.objects.filter(body_id=body_id, user_id__in=user_ids).values_list("pk", "user_id")
-    )
-    held = positions_on(servants, day)
-    return {user_id: held.get(pk, ("", ""))[0] for pk, user_id in servants.items() if user_id}
-
-
 def _result_text(row: selectors.Row, bands: dict[tuple[str, str], str]) -> str:
     case, task = row.case, row.case.task
     original = case.result.original_score if case.result else task.score
@@ -87,6 +77,13 @@ def commission_protocol_build(protocol: Protocol) -> Layout:
     bands = {
         (b.scale, b.code): b.name for b in Band.objects.filter(version_id=version.pk)
     } if version else {}  # fmt: skip
+    people = signers(
+        meeting.body_id,
+        [s.user for s in view.seats]
+        + [v.voter for r in view.rows for v in r.votes]
+        + [meeting.approved_by],
+        meeting.date,
+    )
     rows, votes, conclusions = [], [], []
     for number, row in enumerate(view.rows, start=1):
         decision = row.decision
@@ -101,7 +98,7 @@ def commission_protocol_build(protocol: Protocol) -> Layout:
         ])  # fmt: skip
         for vote in row.votes:
             votes.append([
-                str(number), row.case.servant.full_name, user_name(vote.voter),
+                str(number), row.case.servant.full_name, people[vote.voter_id][0],
                 str(vote.get_choice_display()),
                 score(vote.corrected, lang) if vote.choice == rules.REVISE else "",
             ])  # fmt: skip
@@ -116,34 +113,28 @@ def commission_protocol_build(protocol: Protocol) -> Layout:
             if row.case.conclusion:
                 text = f"{row.case.conclusion} ({text})"
             conclusions.append(f"{number}. {row.case.servant.full_name}: {text}")
-    signers = [s.user_id for s in view.seats]
-    if meeting.approved_by_id:
-        signers.append(meeting.approved_by_id)
-    positions = _positions(meeting.body_id, signers, meeting.date)
     held_on = long_date(meeting.date, lang) if meeting.state != MeetingState.DRAFT else ""
     signatures = []
     if view.secretary is not None:
         signatures.append(Signature(
-            _("Secretary of the commission"), user_name(view.secretary.user),
-            positions.get(view.secretary.user_id, ""), held_on,
+            _("Secretary of the commission"), *people[view.secretary.user_id], held_on,
         ))  # fmt: skip
     if view.chair is not None:
         signatures.append(Signature(
-            _("Chair of the commission"), user_name(view.chair.user),
-            positions.get(view.chair.user_id, ""), held_on,
+            _("Chair of the commission"), *people[view.chair.user_id], held_on,
         ))  # fmt: skip
     for seat in view.members:
         signatures.append(Signature(
-            _("Member of the commission"), user_name(seat.user),
-            positions.get(seat.user_id, ""), held_on if seat.user_id in view.present else "",
+            _("Member of the commission"), *people[seat.user_id],
+            held_on if seat.user_id in view.present else "",
         ))  # fmt: skip
     approval = None
     if meeting.approved_by is not None:
         approval = Approval(
             heading=_("APPROVED"),
             lines=[
-                positions.get(meeting.approved_by.pk, "") or _("the authorized person"),
-                user_name(meeting.approved_by),
+                people[meeting.approved_by.pk][1] or _("the authorized person"),
+                people[meeting.approved_by.pk][0],
                 long_date(meeting.approved_on, lang),
             ],
         )

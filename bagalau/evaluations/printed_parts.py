@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from bagalau.core.errors import NotFound, PermissionDenied
-from bagalau.org.models import Appointment
+from bagalau.org.models import Appointment, Servant
 
 from . import access
 from .models import Task
@@ -64,6 +64,25 @@ def appointment_position(appointment: Appointment | None) -> tuple[str, str]:
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment).date() if moment is not None else None
+
+
+def signers(body_id: int, users: Iterable[Any], day: dt.date) -> dict[int, tuple[str, str]]:
+    """user id → (name, position title on `day`) of the people who sign a document: the
+    servant record's name in the document's language where the user has one in the body,
+    else the account's name. Two queries whatever the number of signers."""
+    by_id = {u.pk: u for u in users if u is not None}
+    servants = {
+        s.user_id: s for s in Servant.objects.filter(body_id=body_id, user_id__in=list(by_id))
+    }
+    held = positions_on([s.pk for s in servants.values()], day)
+    found = {}
+    for user_id, user in by_id.items():
+        servant = servants.get(user_id)
+        if servant is None:
+            found[user_id] = (user_name(user), "")
+        else:
+            found[user_id] = (servant.full_name, held.get(servant.pk, ("", ""))[0])
+    return found
 
 
 def user_name(user: Any) -> str:

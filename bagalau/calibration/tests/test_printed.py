@@ -35,10 +35,6 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         yield DAY
 
 
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.username
-
-
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_the_protocol_has_the_scores_every_position_and_the_signatures(
     demo, language, django_assert_max_num_queries
@@ -68,13 +64,16 @@ def test_the_protocol_has_the_scores_every_position_and_the_signatures(
     positions = list(case.positions.select_related("user"))
     assert len(table.rows) == len(positions) > 0
     for row, position in zip(table.rows, positions, strict=True):
-        assert row[1] == _name(position.user)
+        assert row[1] == printing.person(position.user, case.body_id, language)
         if position.proposed is None:
             assert row[3] == SUPPORTS[language]
         else:
             assert row[3] == f"{position.proposed}".replace(".", ",")
         assert row[4] == position.arguments
-    participants = [_name(p.user) for p in case.participants.select_related("user")]
+    participants = [
+        printing.person(p.user, case.body_id, language)
+        for p in case.participants.select_related("user")
+    ]
     assert [s.name for s in layout.signatures] == participants
     assert all(s.date for s in layout.signatures)  # the day the session was held
 

@@ -48,10 +48,6 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         yield DAY
 
 
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.username
-
-
 def _score(value: Any) -> str:
     return f"{value}".replace(".", ",")
 
@@ -92,16 +88,19 @@ def test_the_protocol_has_the_seed_columns_every_case_vote_and_signature(
     # The open vote by name (001 p32): every vote with its member.
     cast = list(Vote.objects.filter(case__meeting=meeting).select_related("voter"))
     assert len(votes.rows) == len(cast)
-    voters = {_name(v.voter) for v in cast}
+    voters = {printing.person(v.voter, meeting.body_id, language) for v in cast}
     assert {row[2] for row in votes.rows} == voters
     # Signatures: the secretary, the chair and the members by name; the approval (001 p39).
     secretary, chair, member = ROLES[language]
     roles = [s.role for s in layout.signatures]
     assert roles[0] == secretary and roles[1] == chair and set(roles[2:]) == {member}
-    seats = {_name(s.user) for s in meeting.composition.seats.select_related("user")}
+    seats = {
+        printing.person(s.user, meeting.body_id, language)
+        for s in meeting.composition.seats.select_related("user")
+    }
     assert {s.name for s in layout.signatures} == seats
     assert layout.approval is not None and layout.approval.heading == APPROVED[language]
-    assert _name(meeting.approved_by) in layout.approval.lines
+    assert printing.person(meeting.approved_by, meeting.body_id, language) in layout.approval.lines
     assert long_date(meeting.approved_on, language) in layout.approval.lines
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from bagalau.core.models import User
 from bagalau.documents import registry
 from bagalau.documents.layout import Fields, Layout, Table
-from bagalau.org.models import Role, RoleAssignment
+from bagalau.org.models import Role, RoleAssignment, Servant
 
 
 def kind(key: str) -> registry.FormKind:
@@ -58,3 +58,13 @@ def fields(layout: Layout) -> dict[str, str]:
 def text_of(layout: Layout) -> str:
     """Every text of the Layout, for 'appears somewhere' checks."""
     return repr(layout.to_dict())
+
+
+def person(user: Any, body_id: int, language: str) -> str:
+    """How a form names a signer: the servant record's name in the language, else the
+    account's name."""
+    servant = Servant.objects.filter(body_id=body_id, user=user).first()
+    if servant is None:
+        return str(user.get_full_name() or user.username)
+    with translation.override(language):
+        return servant.full_name
