@@ -151,3 +151,24 @@ def test_a_sheet_of_another_kind_is_not_found_under_the_form(demo):
     task_id = demo_pickers.differentiation_sheet()
     with at(demo), pytest.raises(NotFound):
         printing.authorize("competency_sheet", "hrhead", task_id)
+
+
+def test_the_evaluated_person_prints_the_sheet_only_once_submitted(demo):
+    """The evaluator's draft is not shown to the evaluated person (issue 11 item 1): 403."""
+    draft = (
+        Task.objects.filter(kind="competency", state="draft", servant__user__isnull=False)
+        .select_related("servant__user")
+        .first()
+    )
+    done = (
+        Task.objects.filter(kind="competency", state="for_commission", servant__user__isnull=False)
+        .select_related("servant__user")
+        .first()
+    )
+    if draft is None or done is None:
+        pytest.skip("the demo has no such sheet of a servant with a login")
+    kind = printing.kind("competency_sheet")
+    with at(demo):
+        with pytest.raises(PermissionDenied):
+            kind.authorize(draft.servant.user, draft.pk)
+        assert kind.authorize(done.servant.user, done.pk) == done
