@@ -256,3 +256,7 @@ register(
         servant_id=lambda result: result.servant_id,
     )
 )
+
+
+# The 2018 competency sheet and the 2023 differentiation sheet live in their own modules.
+from . import printed_competency, printed_differentiation  # noqa: E402, F401
