@@ -381,7 +381,7 @@ def _band_filter(picks: dict[tuple[int, str], str]) -> Q:
 def bonus_candidates(viewer: Viewer, period: Period) -> list[dict[str, Any]]:
     """Results of the period in the top band of their own version (002 p9-10; 001 p6-7)."""
     results = _scoped_results(viewer, year=period.year, quarter=period.quarter)
-    bands = _bands(results.values_list("version_id", flat=True).distinct())
+    bands = _bands(results.order_by().values_list("version_id", flat=True).distinct())
     picks = {
         key: top.code for key, rows in bands.items() if (top := rules.top_band(rows)) is not None
     }
@@ -402,7 +402,7 @@ def unsatisfactory_runs(viewer: Viewer, period: Period) -> list[dict[str, Any]]:
     """Servants in the lowest band of their version in two or more consecutive quarters, or
     consecutive years, the run touching the chosen year."""
     results = _scoped_results(viewer)
-    bands = _bands(results.values_list("version_id", flat=True).distinct())
+    bands = _bands(results.order_by().values_list("version_id", flat=True).distinct())
     picks = {
         key: low.code for key, rows in bands.items() if (low := rules.lowest_band(rows)) is not None
     }

@@ -22,7 +22,7 @@ servantb revised 2.50 → 3.00 (up). Competency sheets 2025: "does not meet" int
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -76,6 +76,7 @@ class Fig:
     results: dict[tuple[str, int], Result]
     tasks: dict[tuple[str, int], Task]
     unit_a1: Unit
+    clients: dict[str, Any] = field(default_factory=dict)
 
 
 def _appointment(servant: Any) -> Any:
