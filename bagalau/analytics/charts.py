@@ -53,7 +53,7 @@ def _open(title: str, height: int) -> list[str]:
     t = _e(title)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{t}" class="chart" '
+        f'width="100%" style="height:auto;max-width:100%" role="img" aria-label="{t}" class="chart" '
         f'font-family="sans-serif" font-size="11">',
         f"<title>{t}</title>",
     ]

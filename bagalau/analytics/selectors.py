@@ -128,9 +128,10 @@ def access_analytics(user: Any, body_id: int) -> Viewer:
 
 
 def default_period(body_id: int) -> Period:
-    """The latest quarter with results, else the current quarter."""
+    """The latest period with results (a quarter, or a year where the body's results are
+    yearly, as under the 2018 model), else the current quarter."""
     latest = (
-        Result.objects.filter(body_id=body_id, quarter__gt=0)
+        Result.objects.filter(body_id=body_id)
         .order_by("-year", "-quarter")
         .values_list("year", "quarter")
         .first()
