@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
 
 from . import selectors
 from .forms import MAX_YEAR, MIN_YEAR
@@ -209,4 +209,3 @@ def national(request: HttpRequest, params: Query[PeriodIn]) -> dict[str, Any]:
     default = selectors.Period(selectors.latest_year(), 0)
     period, _chosen_year = _chosen(params, default)
     return dict(_jsonable(selectors.national(request.user, period)))
-

@@ -99,7 +99,7 @@ def stacked_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
     height = PAD * 3 + ROW_H * max(len(labels), 1) + 16 * legend_rows
     parts = _open(title, height)
     totals = [
-        sum(float(s.values[i]) for s in series if s.values[i] is not None)
+        sum((float(v) for s in series if (v := s.values[i]) is not None), 0.0)
         for i in range(len(labels))
     ]
     top = max(totals, default=0.0) or 1.0
@@ -160,7 +160,9 @@ def line_chart(
         )
         if value is None:
             points.append([])
-            parts.append(f'<text x="{x:.1f}" y="{lower - 4}" text-anchor="middle">{WITHHELD}</text>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{lower - 4}" text-anchor="middle">{WITHHELD}</text>'
+            )
             continue
         y = lower - (lower - upper) * float(value) / float(top)
         points[-1].append(f"{x:.1f},{y:.1f}")

@@ -15,12 +15,14 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class PeriodForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
+    )
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
         choices=[("", _("the whole year")), ("1", "I"), ("2", "II"), ("3", "III"), ("4", "IV")],
         coerce=int,
-        empty_value=0,
+        empty_value=0,  # type: ignore[arg-type]  # 0: the year
         required=False,
     )
 
@@ -30,7 +32,9 @@ def period_from(data: Any, default: Period) -> tuple[Period, bool]:
     form = PeriodForm(data)
     if not form.is_valid():
         errors = [
-            FieldError(name, str(form.fields[name].label) + ": " + " ".join(messages))
+            FieldError(
+                name, str(form.fields[name].label) + ": " + " ".join(str(m) for m in messages)
+            )
             for name, messages in form.errors.items()
         ]
         first = errors[0]

@@ -305,8 +305,10 @@ def not_done(viewer: Viewer, period: Period) -> dict[str, Any]:
         not_started=Count("id", filter=Q(state=TaskState.PENDING, due_date__lt=today)),
         unfinished=Count(
             "id",
-            filter=Q(state__in=[s for s in OPEN_TASK_STATES if s != TaskState.PENDING],
-                     due_date__lt=today),
+            filter=Q(
+                state__in=[s for s in OPEN_TASK_STATES if s != TaskState.PENDING],
+                due_date__lt=today,
+            ),
         ),  # fmt: skip
         late=Count("id", filter=Q(late=True)),
         total=Count("id"),
@@ -356,8 +358,10 @@ def late_evaluators(viewer: Viewer, period: Period) -> dict[str, Any]:
     }
     merged: dict[tuple[Any, Any], dict[str, Any]] = {}
     for r in rows:
-        name = servants.get(r["evaluator_id"]) or users.get(r["evaluator_user_id"]) or _(
-            "No evaluator"
+        name = (
+            servants.get(r["evaluator_id"])
+            or users.get(r["evaluator_user_id"])
+            or _("No evaluator")
         )
         item = merged.setdefault(
             (r["evaluator_id"], r["evaluator_user_id"]), {"name": name, "late": 0, "overdue": 0}
@@ -388,8 +392,10 @@ def bonus_candidates(viewer: Viewer, period: Period) -> list[dict[str, Any]]:
     }
     names = {(v, s, b.code): b.name for (v, s), rows in bands.items() for b in rows}
     found = []
-    for r in results.filter(_band_filter(picks)).select_related("servant").order_by(
-        "servant__last_name_kk", "servant_id", "kind"
+    for r in (
+        results.filter(_band_filter(picks))
+        .select_related("servant")
+        .order_by("servant__last_name_kk", "servant_id", "kind")
     ):
         found.append({
             "servant_id": r.servant_id, "name": r.servant.full_name,
@@ -470,7 +476,7 @@ def training_needs(viewer: Viewer, period: Period) -> dict[str, Any]:
 
 
 class _Names:
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: Any) -> None:
         for lang in ("kk", "ru", "en"):
             setattr(self, f"name_{lang}", row.get(f"name_{lang}", ""))
 

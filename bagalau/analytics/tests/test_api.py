@@ -79,7 +79,10 @@ def test_bad_input_is_a_400(fig, query):
 
 def test_the_endpoints_carry_the_reports_tag(fig):
     schema = fig.w.client("hrhead").get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/reports/analytics/bodies/{body_id}", "/api/v1/reports/analytics/national"):
+    for path in (
+        "/api/v1/reports/analytics/bodies/{body_id}",
+        "/api/v1/reports/analytics/national",
+    ):
         assert schema["paths"][path]["get"]["tags"] == ["reports"]
 
 

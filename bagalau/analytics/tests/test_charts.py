@@ -12,7 +12,7 @@ EVIL = '<script>alert("x")</script> & "quotes"'
 
 
 def _parse(markup: str) -> ET.Element:
-    root = ET.fromstring(markup)
+    root = ET.fromstring(markup)  # noqa: S314 - our own markup, the brief asks xml.etree
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
     return root

@@ -99,7 +99,9 @@ def test_it_lists_bonus_candidates_runs_of_unsatisfactory_results_and_training_n
     lists = _figures(fig, "hrhead")["lists"]
     # The top band of the 2023 version ("effective", 4.00-5.00), read from the version.
     assert {r["name"] for r in lists["bonus"]} == {
-        _name(fig.w.servant), _name(fig.w.colleague_a), _name(fig.w.head_b)
+        _name(fig.w.servant),
+        _name(fig.w.colleague_a),
+        _name(fig.w.head_b),
     }
     # a4: unsatisfactory in Q3 and Q4 2025; servantb only once (Q2), so not listed.
     assert [(r["name"], r["first"], r["last"]) for r in lists["unsatisfactory"]] == [

@@ -30,8 +30,9 @@ def test_it_gives_an_hr_officer_the_process_figures_only():
 def test_it_gives_a_superuser_the_body_as_one_figure_and_nobody_else_anything():
     # 002 p21 names no platform operator: aggregates per body, never a unit or a person.
     a = rules.audience(hr_head=False, hr=False, heads_unit=False, superuser=True)
-    assert a is not None and a.scope == rules.BODY_TOTAL and a.sections == (rules.BANDS,
-                                                                            rules.AVERAGE)
+    assert (
+        a is not None and a.scope == rules.BODY_TOTAL and a.sections == (rules.BANDS, rules.AVERAGE)
+    )
     assert rules.audience(hr_head=False, hr=False, heads_unit=False, superuser=False) is None
 
 
