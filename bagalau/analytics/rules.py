@@ -39,6 +39,8 @@ class Audience:
     sections: tuple[str, ...]
     scope: str = WHOLE_BODY
     withhold_small: bool = False
+    # The process figures (not done, late): the whole body for HR, who run the process.
+    process_whole_body: bool = False
 
     def shows(self, section: str) -> bool:
         return section in self.sections
@@ -53,7 +55,10 @@ def audience(*, hr_head: bool, hr: bool, heads_unit: bool, superuser: bool) -> A
         return Audience(SECTIONS, WHOLE_BODY)
     if heads_unit:  # 002 p16, p21: aggregates of one's own units, small cells withheld
         process = (MISSING, LATE) if hr else (MISSING,)
-        return Audience((BANDS, AVERAGE, *process, DECISIONS), OWN_UNITS, withhold_small=True)
+        return Audience(
+            (BANDS, AVERAGE, *process, DECISIONS), OWN_UNITS, withhold_small=True,
+            process_whole_body=hr,
+        )  # fmt: skip
     if hr:  # HR officers run the process and see no score or band (002 p21)
         return Audience((MISSING, LATE), WHOLE_BODY)
     if superuser:  # no evaluation role: the body as one figure, never a unit or a person

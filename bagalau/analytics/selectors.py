@@ -172,7 +172,7 @@ def _scoped_tasks(viewer: Viewer, period: Period) -> Any:
     qs = Task.objects.filter(body_id=viewer.body.pk, schedule__year=period.year)
     if period.quarter:
         qs = qs.filter(schedule__quarter=period.quarter)
-    if viewer.audience.scope == rules.OWN_UNITS:
+    if viewer.audience.scope == rules.OWN_UNITS and not viewer.audience.process_whole_body:
         qs = qs.filter(appointment__position__unit_id__in=viewer.units)
     return qs
 
@@ -320,12 +320,13 @@ def not_done(viewer: Viewer, period: Period) -> dict[str, Any]:
          "count": flags["unfinished"]},
         {"key": "late", "label": _("submitted after the due date"), "count": flags["late"]},
     ]  # fmt: skip
+    small = viewer.small and not viewer.audience.process_whole_body
     for row in rows:
-        row["count"] = rules.withhold(row["count"], small=viewer.small)
+        row["count"] = rules.withhold(row["count"], small=small)
     return {
         "period": period,
         "rows": rows,
-        "total": rules.withhold(flags["total"], small=viewer.small),
+        "total": rules.withhold(flags["total"], small=small),
         "withheld": any(r["count"] is None for r in rows),
     }
 

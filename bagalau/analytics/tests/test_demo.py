@@ -26,7 +26,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
         yield DAY
 
 
-def _api(username: str) -> dict[str, Any]:
+def _api(username: str, query: str = "") -> dict[str, Any]:
     user = User.objects.get(username=username)
     body_id = RoleAssignment.objects.filter(user=user, role="hr_head").values_list(
         "body_id", flat=True
@@ -34,9 +34,9 @@ def _api(username: str) -> dict[str, Any]:
     client = Client()
     client.force_login(user)
     with at(DAY):
-        page = client.get(f"/bodies/{body_id}/analytics/", HTTP_ACCEPT_LANGUAGE="kk")
+        page = client.get(f"/bodies/{body_id}/analytics/{query}", HTTP_ACCEPT_LANGUAGE="kk")
         assert page.status_code == 200
-        response = client.get(f"/api/v1/reports/analytics/bodies/{body_id}")
+        response = client.get(f"/api/v1/reports/analytics/bodies/{body_id}{query}")
     assert response.status_code == 200
     return {"page": page.content.decode(), **response.json()}
 
@@ -55,3 +55,8 @@ def test_the_2018_head_of_hr_sees_the_commission_outcomes(demo):
     assert commission["decided"] > 0
     assert commission["up"] + commission["down"] + commission["kept"] == commission["decided"]
     assert 'id="commission-table"' in data["page"]
+
+
+def test_the_2023_head_of_hr_sees_the_training_topics_of_the_closed_360(demo):
+    training = _api("hrhead", "?year=2025")["lists"]["training"]
+    assert training["survey"] and any(t["people"] > 0 for t in training["survey"])

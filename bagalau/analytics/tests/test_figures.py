@@ -173,3 +173,21 @@ def test_members_with_no_figure_to_see_are_refused(fig, who):
 def test_strangers_are_not_told_the_body_exists(fig):
     with pytest.raises(NotFound):
         selectors.access_analytics(fig.w.users["otherhr"], fig.w.body.pk)
+
+
+def test_a_year_result_counts_in_the_unit_of_its_last_sheet_of_the_year(fig):
+    from bagalau.evaluations.models import Result
+
+    for name, score, band in (("servant", "4.25", "effective"), ("a1x", "3.10", "proper")):
+        Result.objects.create(
+            body=fig.w.body, servant=fig.servants[name], version=fig.version,
+            kind="differentiation", year=2025, quarter=0, original_score=Decimal(score),
+            score=Decimal(score), band=band, quarters=[3, 4],
+        )  # fmt: skip
+    data = _figures(fig, "hrhead", Period(2025, 0))
+    assert _bands(data) == {
+        "А бөлімі": [1, 0, 0, 0, 1],
+        "А1 секторы": [0, 1, 0, 0, 1],
+        "All": [1, 1, 0, 0, 2],
+    }
+    assert [r["name"] for r in data["lists"]["bonus"]] == [_name(fig.w.servant)]

@@ -19,6 +19,10 @@ def test_it_gives_a_unit_head_aggregates_of_own_units_small_cells_withheld():
     a = rules.audience(hr_head=False, hr=False, heads_unit=True, superuser=False)
     assert a is not None and a.scope == rules.OWN_UNITS and a.withhold_small
     assert not a.shows(rules.LISTS) and not a.shows(rules.LATE)
+    # An HR officer who also heads a unit runs the whole body's process as HR does.
+    both = rules.audience(hr_head=False, hr=True, heads_unit=True, superuser=False)
+    assert both is not None and both.shows(rules.LATE) and both.process_whole_body
+    assert both.scope == rules.OWN_UNITS and not both.shows(rules.LISTS)
 
 
 def test_it_gives_an_hr_officer_the_process_figures_only():
