@@ -105,12 +105,16 @@ def test_the_charts_parse_and_a_unit_name_like_script_is_escaped(fig):
     assert any('<script>alert("A")</script>' in "".join(s.itertext()) for s in svgs)
 
 
-def test_the_body_tabs_link_the_page_for_those_who_may_use_it(fig):
+def test_the_top_menu_links_the_page_for_those_who_may_use_it(fig):
     href = f'href="{reverse("analytics:body", args=[fig.w.body.pk])}"'
-    body_page = reverse("org:body", args=[fig.w.body.pk])
-    for who in ("hrhead", "hrofficer", "heada", "admin"):
-        assert href in fig.w.client(who).get(body_page).content.decode(), who
-    assert href not in fig.w.client("servant").get(body_page).content.decode()
+    for who in ("hrhead", "hrofficer", "heada", "firsthead"):
+        top = fig.w.client(who).get("/").content.decode()
+        assert top.count(href) == 1, who
+    for who in ("servant", "authorized", "otherhr"):
+        assert href not in fig.w.client(who).get("/").content.decode(), who
+    national = f'href="{reverse("analytics:national")}"'
+    assert national in fig.w.client("admin").get("/").content.decode()
+    assert national not in fig.w.client("hrhead").get("/").content.decode()
 
 
 def _grow(fig, count: int) -> None:
