@@ -110,7 +110,7 @@ def access_analytics(user: Any, body_id: int) -> Viewer:
         hr_head=access.may_see_results(user, body_id, roles),
         hr=access.is_hr(user, body_id, roles),
         heads_unit=bool(headed),
-        superuser=bool(user.is_superuser) and not roles and not held,
+        superuser=bool(user.is_superuser),  # last: a role in the body decides first
     )
     if audience is None:
         raise PermissionDenied(MSG_FORBIDDEN, code="forbidden")
@@ -295,7 +295,10 @@ def not_done(viewer: Viewer, period: Period) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("participation", "reason")
     ):
-        why = REASONS.get(r["reason"], r["reason"] or _("no reason recorded"))
+        # A reason this page does not know yet is named as such, never by its code.
+        why = REASONS.get(r["reason"]) or (
+            _("another reason") if r["reason"] else _("no reason recorded")
+        )
         rows.append({
             "key": f"{r['participation']}:{r['reason']}",
             "label": f"{Participation(r['participation']).label}: {why}",

@@ -19,6 +19,14 @@ from . import charts, rules, selectors
 from .forms import PeriodForm, period_from
 
 
+def _labelled(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's cells with their column's name (a phone shows tables as labelled cards)."""
+    return [
+        {**r, "labelled": [(c["name"], n) for c, n in zip(columns, r["cells"], strict=True)]}
+        for r in rows
+    ]
+
+
 def _charts(data: dict[str, Any]) -> dict[str, Any]:
     drawn: dict[str, Any] = {}
     period = data["period"].label
@@ -82,6 +90,12 @@ def body(request: HttpRequest, body_id: int) -> HttpResponse:
             "form": PeriodForm(initial={"year": period.year, "quarter": period.quarter or ""}),
             "data": data,
             "charts": _charts(data),
+            "band_rows": _labelled(data["bands"]["columns"], data["bands"]["rows"])
+            if "bands" in data
+            else [],
+            "band_total": _labelled(data["bands"]["columns"], [data["bands"]["total"]])[0]
+            if "bands" in data
+            else None,
             "own_units": viewer.audience.scope == rules.OWN_UNITS,
             "body_total": viewer.audience.scope == rules.BODY_TOTAL,
         },
@@ -108,5 +122,6 @@ def national(request: HttpRequest) -> HttpResponse:
         request,
         "analytics/national.html",
         {"data": data, "chart": drawn, "means": means,
+         "rows": _labelled(data["columns"], data["rows"]),
          "form": PeriodForm(initial={"year": period.year, "quarter": period.quarter or ""})},
     )  # fmt: skip

@@ -53,3 +53,28 @@ def test_the_page_fits_a_390_px_phone(phone: Any, live_server: Any, fig: Any, wh
         assert box is not None and box["width"] <= 390 and box["height"] > 0
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+    # Nothing scrolls sideways inside the page, and every cell of a table shown as cards
+    # carries its column's name (the checks of core/tests/test_browser_menus.py).
+    facts = phone.evaluate(PHONE_FACTS)
+    assert facts == {"scrollers": [], "unlabelled": []}
+
+
+PHONE_FACTS = """() => {
+  const scrollers = [...document.querySelectorAll("main *")].filter(e => {
+    if (e.scrollWidth <= e.clientWidth + 1) return false;
+    const x = getComputedStyle(e).overflowX;
+    return x === "auto" || x === "scroll";
+  }).map(e => e.tagName + "." + e.className);
+  const unlabelled = [];
+  for (const table of document.querySelectorAll("main table")) {
+    const head = table.querySelector("thead");
+    if (!head || head.getBoundingClientRect().height > 0) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (i === 0 || cell.hasAttribute("data-label") || cell.colSpan > 1) return;
+        if (/[\\p{L}\\p{N}]/u.test(cell.textContent)) unlabelled.push(table.id + " " + (i + 1));
+      });
+    }
+  }
+  return {scrollers, unlabelled: [...new Set(unlabelled)]};
+}"""
