@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bodies/<int:body_id>/analytics/", views.body, name="body"),
+    path("analytics/", views.national, name="national"),
+]

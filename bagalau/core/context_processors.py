@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 REQUEST_MENU_ATTR = "_bagalau_menu"
@@ -27,6 +28,10 @@ class Menu:
     # The body whose work plans the user has a part in ("Work plans"): where they are HR or
     # strategic planning, else where a plan is theirs, drawn up or approved by them (issue 14).
     plans_body: int | None = None
+    # The body whose HR analytics the user may open ("HR analytics"): where they are HR (an
+    # officer or the head), else where they head a unit today (issue 17). A superuser's
+    # entry leads to the national figures instead.
+    analytics_body: int | None = None
 
     @property
     def works(self) -> bool:
@@ -35,20 +40,22 @@ class Menu:
 
 def request_menu(request: HttpRequest) -> Menu:
     """The user's `Menu`, computed once per request in one query (three EXISTS, and the
-    body of "Work plans" as subqueries)."""
+    bodies of "Work plans" and "HR analytics" as subqueries)."""
     cached: Menu | None = getattr(request, REQUEST_MENU_ATTR, None)
     if cached is not None:
         return cached
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return Menu()
-    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models import Exists, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
     from bagalau.core.models import User
     from bagalau.evaluations.models import Task, TaskState
-    from bagalau.org.models import HR_ROLES, Role, RoleAssignment, Servant
+    from bagalau.org.models import HR_ROLES, Appointment, Role, RoleAssignment, Servant
     from bagalau.plans.models import WorkPlan
+
+    today = timezone.localdate()
 
     def plan_body(**match: Any) -> Subquery:
         return Subquery(
@@ -63,6 +70,21 @@ def request_menu(request: HttpRequest) -> Menu:
             ),
             serves=Exists(Servant.objects.filter(user=OuterRef("pk"))),
             has_role=Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))),
+            analytics_body=Coalesce(
+                Subquery(
+                    RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=list(HR_ROLES))
+                    .order_by("pk")
+                    .values("body_id")[:1]
+                ),
+                Subquery(
+                    Appointment.objects.filter(
+                        servant__user=OuterRef("pk"), position__is_head=True, start_date__lte=today
+                    )
+                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                    .order_by("pk")
+                    .values("servant__body_id")[:1]
+                ),
+            ),
             plans_body=Coalesce(
                 Subquery(
                     RoleAssignment.objects.filter(
@@ -76,7 +98,7 @@ def request_menu(request: HttpRequest) -> Menu:
                 plan_body(servant__user=OuterRef("pk")),
             ),
         )
-        .values("evaluates", "serves", "has_role", "plans_body")
+        .values("evaluates", "serves", "has_role", "plans_body", "analytics_body")
         .first()
     )
     menu = Menu(
@@ -85,6 +107,7 @@ def request_menu(request: HttpRequest) -> Menu:
         has_role=bool(row and row["has_role"]),
         superuser=bool(user.is_superuser),
         plans_body=row["plans_body"] if row else None,
+        analytics_body=row["analytics_body"] if row else None,
     )
     setattr(request, REQUEST_MENU_ATTR, menu)
     return menu
