@@ -41,12 +41,17 @@ lint: install
 	$(VENV)/bin/mypy bagalau
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 
+# The suite on every core (pytest-xdist); loadscope keeps a module on one worker, so a
+# module's demo build (bagalau/demo/tests/shared.py) runs once. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
+
 test-sqlite: install
-	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	env -u DATABASE_URL $(VENV)/bin/pytest -q $(XDIST)
 
 test-postgres: install
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  echo "== PostgreSQL run =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"; \
+	  echo "== PostgreSQL run =="; DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q $(XDIST) -m "not browser"; \
 	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
 # schemathesis over the whole OpenAPI schema (bagalau/api/tests/test_fuzz.py): no 5xx.

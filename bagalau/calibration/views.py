@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bagalau.core.errors import DomainError, NotFound, PermissionDenied
+from bagalau.documents import services as document_services
 from bagalau.evaluations import access as evaluation_access
 from bagalau.evaluations.rules.workflow import HR, available
 from bagalau.org import selectors as org_selectors
@@ -173,7 +174,9 @@ def protocol(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request, "calibration/protocol.html",
         {"case": case, "positions": list(case.positions.all()),
-         "participants": list(case.participants.all())},
+         "participants": list(case.participants.all()),
+         "print_forms": document_services.printable_forms(
+             request.user, ["calibration_protocol"], case.pk)},
     )  # fmt: skip
 
 

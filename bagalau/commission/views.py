@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import DomainError, NotFound
 from bagalau.core.models import User
+from bagalau.documents import services as document_services
 from bagalau.evaluations import access
 from bagalau.evaluations.rules.confidentiality import may_read_result
 from bagalau.evaluations.rules.workflow import HR, available
@@ -236,6 +237,9 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
             error = exc.text()
     context = _context(request, meeting_id)
     context["error"] = error
+    context["print_forms"] = document_services.printable_forms(
+        request.user, ["commission_protocol"], meeting_id
+    )
     return render(request, "commission/meeting.html", context)
 
 
@@ -243,6 +247,9 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def protocol_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """002 Appendix 5, generated from the meeting: printable HTML."""
     context = _context(request, meeting_id)
+    context["print_forms"] = document_services.printable_forms(
+        request.user, ["commission_protocol"], meeting_id
+    )
     return render(request, "commission/protocol.html", context)
 
 

@@ -505,8 +505,12 @@ def sheet(request: HttpRequest, task_id: int) -> HttpResponse:
     # Evidence of the KPI values (001 p22), under the sheet's confidentiality (002 p21).
     files = list(task.evidence.select_related("line")) if lines else []
     may_attach = is_kpi and bool(lines) and evidence_service.may_write(task, roles)
-    # Official forms (issue 17): the KPI sheet, the refusal act; each asks its own access rule.
-    print_keys = (["kpi_sheet"] if is_kpi and readable else []) + (
+    # Official forms (issue 17): the sheet of its kind, the refusal act; each asks its own
+    # access rule.
+    sheet_form = {
+        "competency": "competency_sheet", "differentiation": "differentiation_sheet"
+    }.get(task.kind, "kpi_sheet" if is_kpi else "")  # fmt: skip
+    print_keys = ([sheet_form] if sheet_form and readable else []) + (
         ["refusal_act"] if result is not None and result.refused_at else []
     )
     print_forms = document_services.printable_forms(request.user, print_keys, task.pk)

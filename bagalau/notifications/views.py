@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bagalau.core.errors import DomainError
 
-from . import selectors, services
+from . import messages, selectors, services
 
 MSG_WHICH = _("Choose the message to send again.")
 FILTER_LABELS = {
@@ -67,6 +69,15 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
+def kind_label(kind: str) -> str:
+    """A message kind as its subject reads in the viewer's language, values left out
+    ("Sheet submitted: …"): the outbox names what was sent without what it said."""
+    if not messages.is_registered(kind):
+        return kind
+    subject = str(messages.get(kind).subject)
+    return re.sub(r"%\([a-z_]+\)[sd]", "…", subject)
+
+
 @login_required
 def outbox(request: HttpRequest, body_id: int) -> HttpResponse:
     """The body's outbox for HR: what waits, what retries, what is stuck or failed."""
@@ -84,6 +95,9 @@ def outbox(request: HttpRequest, body_id: int) -> HttpResponse:
         return redirect(f"{request.path}?status=failed")
     paginator = Paginator(selectors.outbox_rows(body_id, which, now), settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.kind_label = kind_label(row.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "notifications/outbox.html",
@@ -94,7 +108,7 @@ def outbox(request: HttpRequest, body_id: int) -> HttpResponse:
             "which": which,
             "filters": [(key, FILTER_LABELS[key], counts[key]) for key in selectors.OUTBOX_FILTERS],
             "page": page,
-            "rows": page.object_list,
+            "rows": rows,
             "query": f"status={which}",
         },
     )

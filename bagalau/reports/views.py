@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 
+from bagalau.documents import services as document_services
 from bagalau.evaluations import access
 from bagalau.evaluations.models import Schedule
 
 from . import excel, exports, forms, retention, selectors
-
-
-@cache
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @login_required
@@ -37,8 +25,9 @@ def service_record(request: HttpRequest, servant_id: int) -> HttpResponse:
         {
             "record": record,
             "servant": record.servant,
-            # The download links come from the documents app (its include, when installed).
-            "print_links": _template_exists("documents/_links.html"),
+            "print_forms": document_services.printable_forms(
+                request.user, ["service_record"], record.servant.pk
+            ),
         },
     )
 

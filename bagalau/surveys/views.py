@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bagalau.core.errors import Conflict, DomainError, NotFound
+from bagalau.documents import services as document_services
 from bagalau.evaluations.rules.workflow import available
 from bagalau.org import selectors as org_selectors
 from bagalau.org.models import Servant
@@ -280,6 +281,8 @@ def report_page(request: HttpRequest, subject_id: int) -> HttpResponse:
         request,
         "surveys/report.html",
         {"subject": subject, "campaign": subject.campaign, "roles": roles,
+         "print_forms": document_services.printable_forms(
+             request.user, ["survey_report", "survey_feedback"], subject.pk),
          **selectors.report(subject)},
     )  # fmt: skip
 
