@@ -136,5 +136,6 @@ registry.register(
         build=calibration_protocol_build,
         body_id=lambda case: case.body_id,
         servant_id=lambda case: case.servant_id,
+        period=lambda case: (case.result.year, case.result.quarter),
     )
 )

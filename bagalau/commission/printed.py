@@ -197,5 +197,6 @@ registry.register(
         authorize=commission_protocol_authorize,
         build=commission_protocol_build,
         body_id=lambda protocol: protocol.meeting.body_id,
+        period=lambda protocol: (protocol.meeting.year, 0),
     )
 )

@@ -33,6 +33,10 @@ class IssuedDocument(models.Model):
         related_name="+",
     )  # fmt: skip
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    # The evaluation period it belongs to (registry.FormKind.period; else the year issued):
+    # the retention command purges it with its period's records (001 p8, 002 p15).
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0: the year"))
 
     class Meta:
         verbose_name = _("issued document")

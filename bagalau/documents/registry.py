@@ -8,7 +8,10 @@ A FormKind names what a form is made of and how:
 - `build(obj)` returns the Layout, called under translation.override(language); it reads the
   stored data and the methodology version of the record's period (never today's version);
 - `body_id(obj)` the state body whose name heads the document and which issues it;
-- `servant_id(obj)` the servant the document is about, if any (the service record lists it).
+- `servant_id(obj)` the servant the document is about, if any (the service record lists it);
+- `period(obj)` the evaluation period the document belongs to, (year, quarter) with quarter 0
+  for a year: the three-year retention counts from its end (001 p8, 002 p15); None for a
+  document of no one period (the service record, a catalog table), kept by the year issued.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class FormKind:
     build: Callable[[Any], Layout]
     body_id: Callable[[Any], int]
     servant_id: Callable[[Any], int | None] = lambda obj: None
+    period: Callable[[Any], tuple[int, int] | None] = lambda obj: None
 
 
 _FORMS: dict[str, FormKind] = {}

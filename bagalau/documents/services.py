@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import DomainError, NotFound
@@ -76,6 +76,7 @@ def document_issue(
     if existing is not None:
         return existing
     body_id = made.kind.body_id(made.obj)
+    year, quarter = made.kind.period(made.obj) or (timezone.localdate().year, 0)
     try:
         with transaction.atomic():
             doc = IssuedDocument.objects.create(
@@ -88,6 +89,8 @@ def document_issue(
                 content=content,
                 size=len(content),
                 issued_by=user,
+                year=year,
+                quarter=quarter,
             )
             # No scores, no names: which form of which object, in which language and format.
             audit(

@@ -244,6 +244,7 @@ register(
         build=build_kpi_sheet,
         body_id=lambda task: task.body_id,
         servant_id=lambda task: task.servant_id,
+        period=lambda task: (task.schedule.year, task.schedule.quarter),
     )
 )
 register(
@@ -254,6 +255,7 @@ register(
         build=build_refusal_act,
         body_id=lambda result: result.body_id,
         servant_id=lambda result: result.servant_id,
+        period=lambda result: (result.year, result.quarter),
     )
 )
 

@@ -119,5 +119,6 @@ registry.register(
         build=competency_sheet_build,
         body_id=competency_sheet_body,
         servant_id=competency_sheet_servant,
+        period=lambda task: (task.schedule.year, task.schedule.quarter),
     )
 )

@@ -106,5 +106,6 @@ registry.register(
         build=differentiation_sheet_build,
         body_id=lambda task: task.body_id,
         servant_id=lambda task: task.servant_id,
+        period=lambda task: (task.schedule.year, task.schedule.quarter),
     )
 )

@@ -185,5 +185,6 @@ register(
         build=build,
         body_id=lambda plan: plan.body_id,
         servant_id=lambda plan: plan.servant_id,
+        period=lambda plan: (plan.year, 0),
     )
 )

@@ -56,25 +56,12 @@ def _model(label: str) -> Any:
         return None
 
 
-def issued_documents(body_id: int, year: int, quarter: int) -> QuerySet[Any] | None:
-    """documents.IssuedDocument of the period: its own period when it has one, else the
-    year it was issued in (a year period)."""
-    model = _model("documents.IssuedDocument")
-    if model is None:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    qs = model.objects.all()
-    if "body" in names:
-        qs = qs.filter(body_id=body_id)
-    if "year" in names:
-        qs = qs.filter(year=year)
-        if "quarter" in names:
-            qs = qs.filter(quarter=quarter)
-    elif quarter == 0 and "issued_at" in names:
-        qs = qs.filter(issued_at__year=year)
-    else:
-        return None
-    return qs
+def issued_documents(body_id: int, year: int, quarter: int) -> QuerySet[Any]:
+    """documents.IssuedDocument of the period (the period of the record it was made from;
+    a document of no one period, by the year it was issued)."""
+    from bagalau.documents.models import IssuedDocument
+
+    return IssuedDocument.objects.filter(body_id=body_id, year=year, quarter=quarter)
 
 
 def _ids_as_text(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -200,12 +187,9 @@ def expired_periods(body_id: int, today: date) -> list[tuple[int, int]]:
         model = _model(label)
         if model is not None:
             periods |= _periods_of(model.objects.filter(body_id=body_id), quarter=False)
-    issued = _model("documents.IssuedDocument")
-    if issued is not None and "issued_at" in {f.name for f in issued._meta.get_fields()}:
-        qs = issued.objects.all()
-        if "body" in {f.name for f in issued._meta.get_fields()}:
-            qs = qs.filter(body_id=body_id)
-        periods |= {(d.year, 0) for d in qs.dates("issued_at", "year")}
+    from bagalau.documents.models import IssuedDocument
+
+    periods |= _periods_of(IssuedDocument.objects.filter(body_id=body_id))
     expired = [p for p in periods if rules.period_expired(p[0], p[1], today)]
     return sorted(expired, key=lambda p: (p[0], p[1] or 5))
 

@@ -156,6 +156,7 @@ registry.register(
         build=survey_report_build,
         body_id=lambda subject: subject.campaign.body_id,
         servant_id=lambda subject: subject.servant_id,
+        period=lambda subject: (subject.campaign.year, 0),
     )
 )
 registry.register(
@@ -166,5 +167,6 @@ registry.register(
         build=survey_feedback_build,
         body_id=lambda subject: subject.campaign.body_id,
         servant_id=lambda subject: subject.servant_id,
+        period=lambda subject: (subject.campaign.year, 0),
     )
 )

@@ -30,16 +30,43 @@ from .factories import (
 PASSWORD = "demo-pass-123"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """Load the law's catalog, the national versions and the 2025-2027 calendar once."""
+def load_base_data() -> None:
+    """The law's catalog, the national versions and the 2024-2027 calendar (idempotent)."""
     from bagalau.methodology import services as methodology_services
     from bagalau.workdays import services as workdays_services
 
+    methodology_services.catalog_load()
+    methodology_services.templates_load()
+    workdays_services.seed_from_holidays(range(2024, 2028))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the base data once for the session."""
     with django_db_blocker.unblock():
-        methodology_services.catalog_load()
-        methodology_services.templates_load()
-        workdays_services.seed_from_holidays(range(2024, 2028))
+        load_base_data()
+
+
+def _flushes(item: Any) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    """A transactional test (live_server, transaction=True) flushes every table when it
+    ends, the base data with them. Run alone that happens last (pytest-django orders those
+    tests last), but with `make test`'s workers (pytest-xdist) other modules may follow on
+    the same worker: load the base data again once the flush is done."""
+    yield
+    if nextitem is None or not _flushes(item) or _flushes(nextitem):
+        return  # the next one flushes too, and builds what it needs as when run alone
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        load_base_data()
 
 
 @dataclass

@@ -76,6 +76,11 @@ def test_it_prints_every_registered_form_on_the_demo(demo: str, form: str) -> No
                         Servant.objects.get(pk=doc.servant_id).full_name if doc.servant_id else ""
                     )
                 assert layout.body_name == body_name
+                # The period of its record, for the three-year retention (001 p8, 002 p15).
+                period = kind.period(kind.authorize(user, object_id))
+                if period is not None:
+                    assert (doc.year, doc.quarter) == period
+                    assert 2024 <= doc.year <= 2026 and 0 <= doc.quarter <= 4
                 if fmt == "pdf":
                     text = pdf_text(content)
                     assert flat(body_name) in text

@@ -215,22 +215,28 @@ def test_the_page_lists_what_is_expired_for_hr(world, records):
         assert world.client("otherhr").get(url).status_code == 404
 
 
-def test_issued_documents_are_read_by_their_year_when_the_model_exists():
-    """documents.IssuedDocument (another app): its issued_at year and its body; none when the
-    model is absent (LookupError), none for a quarter (a document carries no quarter)."""
-    from types import SimpleNamespace
-    from unittest import mock
+def test_issued_documents_go_with_their_period_not_the_year_they_were_printed(world, records):
+    """An official form belongs to the period of its record (FormKind.period): a 2022 sheet
+    printed in 2024 expires with 2022; a work plan for 2023 printed in December 2022 stays
+    with 2023; a form of no one period (the service record) is kept by the year issued."""
+    from bagalau.documents.models import IssuedDocument
 
-    fields = [SimpleNamespace(name=n) for n in ("body", "issued_at", "sha256")]
-    model = mock.MagicMock()
-    model._meta.get_fields.return_value = fields
-    with mock.patch.object(retention, "_model", return_value=model):
-        qs = retention.issued_documents(7, 2022, 0)
-        assert qs is not None
-        model.objects.all.return_value.filter.assert_called_once_with(body_id=7)
-        model.objects.all.return_value.filter.return_value.filter.assert_called_once_with(
-            issued_at__year=2022
-        )
-        assert retention.issued_documents(7, 2022, 3) is None
-    with mock.patch.object(retention.apps, "get_model", side_effect=LookupError):
-        assert retention.issued_documents(7, 2022, 0) is None
+    def doc(year: int, quarter: int, issued: str, form: str = "kpi_sheet") -> IssuedDocument:
+        return IssuedDocument.objects.create(
+            body=world.body, form=form, object_id=1, language="kk", fmt="pdf",
+            filename="x.pdf", sha256=f"{year}{quarter}{issued}".ljust(64, "0"), snapshot={},
+            content=b"%PDF", size=4, issued_by=world.hr_head.user, year=year, quarter=quarter,
+            issued_at=timezone.make_aware(timezone.datetime.fromisoformat(issued)),
+        )  # fmt: skip
+
+    late = doc(2022, 0, "2024-03-01")
+    early = doc(2023, 0, "2022-12-20", form="work_plan")
+    q3 = doc(2023, 3, "2023-10-05")
+    q4 = doc(2023, 4, "2024-01-10")
+    record = doc(2024, 0, "2024-05-05", form="service_record")
+    with time_machine.travel(TODAY, tick=False):
+        assert (2022, 0) in retention.expired_periods(world.body.pk, timezone.localdate())
+        call_command("retention", stdout=StringIO(), stderr=StringIO())
+    left = set(IssuedDocument.objects.values_list("pk", flat=True))
+    assert late.pk not in left and q3.pk not in left
+    assert {early.pk, q4.pk, record.pk} <= left
