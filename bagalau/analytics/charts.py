@@ -45,15 +45,24 @@ def _fmt(value: Number | None) -> str:
     return f"{Decimal(str(value)).quantize(Decimal('0.01'))}"
 
 
-def _clip(text: str, limit: int = 22) -> str:
+def _clip(text: str, limit: int = 17) -> str:
+    """Shortened to fit the label column (17 characters of 11 px fit its 130 units, wide letters too)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clip_middle(text: str, limit: int = 50) -> str:
+    """Shortened in the middle: band names differ at their ends («…тиімді атқарады»)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 3
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
 
 
 def _open(title: str, height: int) -> list[str]:
     t = _e(title)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" style="height:auto;max-width:100%" role="img" aria-label="{t}" class="chart" '
+        f'width="100%" style="height:auto;max-width:min(100%,720px)" role="img" aria-label="{t}" class="chart" '
         f'font-family="sans-serif" font-size="11">',
         f"<title>{t}</title>",
     ]
@@ -95,7 +104,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[Number | None]
 
 def stacked_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> SafeString:
     """One horizontal bar a label, stacked by series (e.g. units by band), with a legend."""
-    legend_rows = (len(series) + 1) // 2
+    legend_rows = len(series)  # one a line: band names are long
     height = PAD * 3 + ROW_H * max(len(labels), 1) + 16 * legend_rows
     parts = _open(title, height)
     totals = [
@@ -126,11 +135,12 @@ def stacked_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
             parts.append(f'<text x="{x + 4:.1f}" y="{y + ROW_H / 2 + 4:.1f}">{WITHHELD}</text>')
     base = PAD * 2 + ROW_H * max(len(labels), 1)
     for k, s in enumerate(series):
-        lx = PAD + (k % 2) * (WIDTH // 2)
-        ly = base + (k // 2) * 16
+        lx = PAD
+        ly = base + k * 16
         parts.append(
             f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
-            f'<text x="{lx + 14}" y="{ly + 9}">{_e(_clip(s.name, 26))}</text>'
+            f'<text x="{lx + 14}" y="{ly + 9}"><title>{_e(s.name)}</title>'
+            f"{_e(_clip_middle(s.name))}</text>"
         )
     return _close(parts)
 
