@@ -46,8 +46,12 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.hidden = 0
 
+    # <bdi> holds data, not the interface: the password hash's algorithm, random salt and
+    # hash (a salt like "Me3f…" reads as the word "me").
+    HIDDEN = ("script", "style", "template", "bdi")
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "template"):
+        if tag in self.HIDDEN:
             self.hidden += 1
         named = dict(attrs)
         # Django writes a yes/no icon's text in English (alt="True"), untranslatable.
@@ -59,7 +63,7 @@ class _Text(HTMLParser):
             self.parts.append(str(named["value"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template"):
+        if tag in self.HIDDEN:
             self.hidden -= 1
 
     def handle_data(self, data: str) -> None:
