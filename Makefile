@@ -55,13 +55,18 @@ test-postgres: install
 	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
 # schemathesis over the whole OpenAPI schema (bagalau/api/tests/test_fuzz.py): no 5xx.
-# SQLite, then PostgreSQL when it answers (NUL bytes fail only there). FUZZ_EXAMPLES=20; about 2 minutes a run.
+# SQLite and PostgreSQL (when it answers; NUL bytes fail only there) side by side, one core each.
+# FUZZ_EXAMPLES=20; about 2-3 minutes.
 FUZZ_PG_URL ?= postgres://postgres@127.0.0.1:5432/fuzz
 fuzz: install
-	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py
-	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  echo "== PostgreSQL fuzz run =="; DATABASE_URL=$(FUZZ_PG_URL) $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py; \
-	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL fuzz run skipped"; fi
+	@log=$$(mktemp -d); pg=0; \
+	if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then pg=1; fi; \
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py > $$log/sqlite 2>&1 & s=$$!; \
+	if [ $$pg = 1 ]; then DATABASE_URL=$(FUZZ_PG_URL) $(VENV)/bin/pytest -q -p no:logging -m fuzz bagalau/api/tests/test_fuzz.py > $$log/pg 2>&1 & p=$$!; fi; \
+	wait $$s; rs=$$?; echo "== SQLite fuzz run =="; cat $$log/sqlite; rp=0; \
+	if [ $$pg = 1 ]; then wait $$p; rp=$$?; echo "== PostgreSQL fuzz run =="; cat $$log/pg; \
+	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL fuzz run skipped"; fi; \
+	rm -rf $$log; test $$rs = 0 && test $$rp = 0
 
 test: install chromium lint test-sqlite test-postgres fuzz smoke
 
