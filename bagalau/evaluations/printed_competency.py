@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bagalau.documents import registry
-from bagalau.documents.layout import Fields, Layout, Paragraph, Signature, Table
+from bagalau.documents.layout import Layout, Paragraph, Signature, Table
 from bagalau.documents.text import long_date
 from bagalau.methodology.printed import appendix, language, version_label
 
@@ -47,7 +47,7 @@ def competency_sheet_build(task: Task) -> Layout:
             outcome_text(meets),
             "; ".join(cell["missing"]) if meets is False else "",
         ])  # fmt: skip
-    position, unit = printed_parts.appointment_position(task.appointment)
+    position, _unit_name = printed_parts.appointment_position(task.appointment)
     evaluator_position, _unit = printed_parts.position_on(task.evaluator_id, task.schedule.end)
     submitted = printed_parts.local_day(task.submitted_at)
     return Layout(
@@ -60,16 +60,7 @@ def competency_sheet_build(task: Task) -> Layout:
         appendix=appendix(3),
         issued_on=long_date(timezone.localdate(), lang),
         blocks=[
-            Fields(
-                items=[
-                    (
-                        _("Surname, name, patronymic (if any) of the servant evaluated"),
-                        task.servant.full_name,
-                    ),
-                    (_("Position of the servant evaluated"), position),
-                    (_("Structural unit of the servant evaluated"), unit),
-                ]
-            ),  # fmt: skip
+            printed_parts.evaluated_fields(task),
             Table(
                 columns=[
                     _("No."),

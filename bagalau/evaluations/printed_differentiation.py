@@ -40,7 +40,7 @@ def differentiation_sheet_build(task: Task) -> Layout:
     if result is not None and result.band:
         found = task.version.bands.filter(scale="score", code=result.band).first()
         band = found.name if found is not None else ""
-    position, unit = printed_parts.appointment_position(task.appointment)
+    position, _unit_name = printed_parts.appointment_position(task.appointment)
     evaluator_position, _unit = printed_parts.position_on(task.evaluator_id, task.schedule.end)
     submitted = printed_parts.local_day(task.submitted_at)
     acknowledged = printed_parts.local_day(result.acknowledged_at if result else None)
@@ -54,16 +54,7 @@ def differentiation_sheet_build(task: Task) -> Layout:
         appendix=appendix(4),
         issued_on=long_date(timezone.localdate(), lang),
         blocks=[
-            Fields(
-                items=[
-                    (
-                        _("Surname, name, patronymic (if any) of the servant evaluated"),
-                        task.servant.full_name,
-                    ),
-                    (_("Position of the servant evaluated"), position),
-                    (_("Structural unit of the servant evaluated"), unit),
-                ]
-            ),  # fmt: skip
+            printed_parts.evaluated_fields(task),
             Table(
                 columns=[
                     _("No."),

@@ -1,5 +1,5 @@
 """What the evaluation forms' builders share: the sheet's access for printing, who held which
-position on a day, and a stored moment as the document's date.
+position on a day, the evaluated servant's head fields, and a stored moment as the document's date.
 
 Printing follows the sheet page exactly (views.sheet): `access_task` answers 404 to anyone
 with no role on the sheet, and a caller who may not read its content (an HR officer who is
@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bagalau.core.errors import NotFound, PermissionDenied
+from bagalau.documents.layout import Fields
 from bagalau.org.models import Appointment, Servant
 
 from . import access
@@ -60,6 +62,20 @@ def appointment_position(appointment: Appointment | None) -> tuple[str, str]:
     if appointment is None:
         return "", ""
     return appointment.position.title, appointment.position.unit.name
+
+
+def evaluated_fields(task: Task) -> Fields:
+    """The evaluated servant's name, position and unit, as the sheets' heads write them
+    (001 App 3; 002 App 4), from the appointment the sheet was made for."""
+    position, unit = appointment_position(task.appointment)
+    return Fields(
+        items=[
+            (_("Surname, name, patronymic (if any) of the servant evaluated"),
+             task.servant.full_name),
+            (_("Position of the servant evaluated"), position),
+            (_("Structural unit of the servant evaluated"), unit),
+        ]
+    )  # fmt: skip
 
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:
