@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-sqlite test-postgres fuzz lint chromium messages bench clean
+.PHONY: install demo serve test test-sqlite test-postgres fuzz lint chromium messages bench clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,13 @@ fuzz: install
 
 test: install chromium lint test-sqlite test-postgres fuzz smoke
 
+# Mutation testing of the rules modules (on demand, not in CI: about half an hour on two
+# cores). MODULES=workdays (or org evaluations.rules.kpi ...) runs some; docs/testing.md
+# holds the figures and the survivors explained.
+MODULES ?=
+mutation: install
+	$(PY) tools/mutation.py $(MODULES)
+
 messages: install
 	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*"
 	$(PY) manage.py compilemessages -i ".venv"
@@ -78,7 +85,7 @@ bench: install
 	$(PY) bench/generate.py
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3*
+	rm -rf $(VENV) var/*.sqlite3* mutants
 
 # Production serving (docs/deploy.md): gunicorn with gunicorn.conf.py, DEBUG=0, WhiteNoise,
 # on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bagalau, created
