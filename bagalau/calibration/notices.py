@@ -63,6 +63,7 @@ def _hr(body_id: int) -> list[Any]:
 def case_changed(case_id: int, action: str, reason: str = "") -> None:
     """After a transition: tell whoever acts next, and the servant of the outcome."""
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
 
     from .models import CalibrationCase
 
@@ -97,9 +98,9 @@ def case_changed(case_id: int, action: str, reason: str = "") -> None:
     if not kind:
         return
     context = {
-        "servant": case.servant.full_name,
-        "due": case.decide_due,
-        "day": case.session_date or "",
+        "servant": localized(case.servant, "full_name"),
+        "due": case.decide_due or "—",
+        "day": case.session_date or "—",
         "reason": reason[:300],
     }
     seen: set[int] = set()
@@ -119,6 +120,7 @@ def escalate_overdue(now: datetime) -> int:
     """The periodic hook: HR hears of every case whose decision, session or protocol date has
     slipped (issue 16), once per case, step and day."""
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
     from bagalau.notifications.services import NotifyItem
 
     from .models import CalibrationCase, CaseState
@@ -148,7 +150,7 @@ def escalate_overdue(now: datetime) -> int:
                         recipient=user,
                         kind="calibration.overdue",
                         context={
-                            "servant": case.servant.full_name,
+                            "servant": localized(case.servant, "full_name"),
                             "step": label,
                             "due": getattr(case, field),
                         },

@@ -75,7 +75,7 @@ def meeting_changed(meeting_id: int, action: str) -> None:
         "date": meeting.date,
         "place": meeting.place or "—",
         "count": meeting.cases.count(),
-        "due": meeting.acquaintance_due or "",
+        "due": meeting.acquaintance_due or "—",
     }
     seen: set[int] = set()
     items = []

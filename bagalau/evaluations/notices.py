@@ -101,6 +101,7 @@ def schedule_approved(schedule_id: int) -> int:
     from django.db.models import Count, Min
 
     from bagalau.core.models import User
+    from bagalau.notifications.messages import localized
     from bagalau.notifications.services import NotifyItem, notify_many
 
     from .models import Schedule, Task, TaskState
@@ -120,7 +121,7 @@ def schedule_approved(schedule_id: int) -> int:
             recipient=users[row["evaluator_user"]],
             kind="evaluation.schedule_approved",
             context={
-                "period": schedule.title,
+                "period": localized(schedule, "title"),
                 "count": row["n"],
                 "due": row["due"].isoformat() if row["due"] else "—",
             },
@@ -148,17 +149,16 @@ def overdue_reminder(task: Any, day: date) -> int:
     Queued in the caller's transaction (the outbox row commits with the audit event), in
     the evaluator's language: the servant's name and the period are rendered in it too.
     """
-    from django.utils.functional import lazy
-
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
 
     servant, schedule = task.servant, task.schedule
     rows = services.notify(
         recipient=task.evaluator_user,
         kind=OVERDUE_REMINDER,
         context={
-            "servant": lazy(lambda: servant.full_name, str)(),
-            "period": lazy(lambda: schedule.title, str)(),
+            "servant": localized(servant, "full_name"),
+            "period": localized(schedule, "title"),
             "due": task.due_date.isoformat() if task.due_date else "—",
         },
         url=reverse("evaluations:sheet", args=[task.pk]),
@@ -306,6 +306,8 @@ def results_ready(result_ids: Iterable[int]) -> int:
 
 
 def _sheet_notice(task_id: int, kind: str, recipient_of: Callable[[Any], Any]) -> None:
+    from bagalau.notifications.messages import localized
+
     from .models import Task
 
     task = (
@@ -320,9 +322,9 @@ def _sheet_notice(task_id: int, kind: str, recipient_of: Callable[[Any], Any]) -
         recipient=recipient,
         kind=kind,
         context={
-            "period": task.schedule.title,
-            "servant": task.servant.full_name,
-            "due": task.due_date or "",
+            "period": localized(task.schedule, "title"),
+            "servant": localized(task.servant, "full_name"),
+            "due": task.due_date or "—",
         },
         url=reverse("evaluations:sheet", args=[task.pk]),
         body=task.body,
@@ -343,6 +345,8 @@ def sheet_to_agree(task_id: int) -> None:
 
 
 def sheet_returned(task_id: int, reason: str) -> None:
+    from bagalau.notifications.messages import localized
+
     from .models import Task
 
     task = Task.objects.select_related("evaluator__user", "servant", "schedule").get(pk=task_id)
@@ -352,8 +356,8 @@ def sheet_returned(task_id: int, reason: str) -> None:
         recipient=task.evaluator.user,
         kind="evaluation.sheet_returned",
         context={
-            "period": task.schedule.title,
-            "servant": task.servant.full_name,
+            "period": localized(task.schedule, "title"),
+            "servant": localized(task.servant, "full_name"),
             "reason": reason[:300],
         },
         url=reverse("evaluations:sheet", args=[task.pk]),

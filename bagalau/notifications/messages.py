@@ -9,7 +9,11 @@ Apps register their messages at import (e.g. in AppConfig.ready()):
     )
 
 `render` formats them in the recipient's language when the notification is queued.
-Never put the answers of a 360 evaluation or their scores in a message context.
+A value that reads differently by language (a person's or a body's name, a period's
+title, a translated label) goes into the context lazily, `localized(schedule, "title")` or
+`gettext_lazy(...)`, so it too is read in the recipient's language, not in that of whoever
+triggered the notice (methodology.md §2). Never put the answers of a 360 evaluation or
+their scores in a message context.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +59,15 @@ def get(kind: str) -> Message:
 
 def is_registered(kind: str) -> bool:
     return kind in _REGISTRY
+
+
+def localized(obj: object, attribute: str) -> Promise:
+    """`obj.attribute` read when the message is rendered, in the recipient's language.
+
+    For the values that follow the active language: `Servant.full_name`, `StateBody.name`,
+    `Unit.name`, `Schedule.title`... Read at queue time, once per recipient language.
+    """
+    return lazy(lambda: str(getattr(obj, attribute)), str)()
 
 
 def templates(kind: str, language: str) -> tuple[str, str]:

@@ -43,12 +43,13 @@ def register() -> None:
 
 def _send(secondment_id: int, kind: str, recipients: list[Any], *, to_host: bool) -> None:
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
 
     row = Secondment.objects.select_related("servant__body", "host_body").get(pk=secondment_id)
     context = {
-        "servant": row.servant.full_name,
-        "home": row.servant.body.name,
-        "host": row.host_body.name if row.host_body else row.host_bin,
+        "servant": localized(row.servant, "full_name"),
+        "home": localized(row.servant.body, "name"),
+        "host": localized(row.host_body, "name") if row.host_body else row.host_bin,
         "bin": row.host_bin,
         "code": row.host_position_code,
         "start": row.start_date.isoformat(),

@@ -66,6 +66,7 @@ def register() -> None:
 def plan_changed(plan_id: int, action: str, reason: str = "", quarter: int = 0) -> None:
     """After a transition: tell whoever acts next (or the servant, of a quarterly review)."""
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
 
     from . import services as plan_services
     from .models import WorkPlan
@@ -85,10 +86,10 @@ def plan_changed(plan_id: int, action: str, reason: str = "", quarter: int = 0) 
     else:
         recipients = [plan.drafter_user, plan.servant.user]
     context = {
-        "servant": plan.servant.full_name,
+        "servant": localized(plan.servant, "full_name"),
         "year": plan.year,
         "reason": reason[:300],
-        "due": plan.correction_due or plan.due_date or "",
+        "due": plan.correction_due or plan.due_date or "—",
         "quarter": quarter,
     }
     seen: set[int] = set()
@@ -111,6 +112,7 @@ def plan_changed(plan_id: int, action: str, reason: str = "", quarter: int = 0) 
 def plans_opened(plan_ids: list[int]) -> None:
     """The drafters of newly opened plans: draw the plan up by its due date (001 p9; 002 p23)."""
     from bagalau.notifications import services
+    from bagalau.notifications.messages import localized
     from bagalau.notifications.services import NotifyItem
 
     from .models import PlanState, WorkPlan
@@ -119,7 +121,11 @@ def plans_opened(plan_ids: list[int]) -> None:
         NotifyItem(
             recipient=plan.drafter_user,
             kind="plan.to_draw_up",
-            context={"servant": plan.servant.full_name, "year": plan.year, "due": plan.due_date},
+            context={
+                "servant": localized(plan.servant, "full_name"),
+                "year": plan.year,
+                "due": plan.due_date or "—",
+            },
             url=reverse("plans:plan", args=[plan.pk]),
             body=plan.body,
             dedupe_key=f"plan-open:{plan.pk}",

@@ -704,6 +704,7 @@ def _notify_invited(campaign_id: int) -> int:
 
 def _notify_reports(campaign_id: int) -> int:
     """The person and their evaluator: the report is ready (it names nobody who answered)."""
+    from bagalau.notifications.messages import localized
     from bagalau.notifications.services import NotifyItem, notify_many
 
     items = []
@@ -718,7 +719,10 @@ def _notify_reports(campaign_id: int) -> int:
                 NotifyItem(
                     recipient=user,
                     kind="survey.report_ready",
-                    context={"year": subject.campaign.year, "servant": subject.servant.full_name},
+                    context={
+                        "year": subject.campaign.year,
+                        "servant": localized(subject.servant, "full_name"),
+                    },
                     url=url,
                     body=subject.campaign.body,
                     dedupe_key=f"survey-report:{subject.pk}:{user.pk}",
