@@ -20,23 +20,21 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.documents.layout import Fields, Layout, Paragraph, Signature, Table
 from bagalau.documents.registry import FormKind, register
 from bagalau.documents.text import long_date, number, score, short_date
+from bagalau.methodology.printed import appendix_form
+from bagalau.methodology.printed import language as document_language
 from bagalau.org.models import Appointment, Servant
 
 from . import access
 from .models import DONE_TASK_STATES, Result, Task
 
 KPI_KINDS = ("kpi_quarterly", "kpi_annual")
-
-
-def _language() -> str:
-    return (get_language() or "kk")[:2]
 
 
 def _position(servant: Servant | None, task: Task) -> str:
@@ -61,18 +59,6 @@ def _band_name(result: Result | None, task: Task) -> str:
     return band.name if band is not None else ""
 
 
-def _appendix(number_: int) -> str:
-    return (
-        _(
-            "Appendix %(number)s to the methodology of evaluating the activity of "
-            "administrative civil servants of the “B” corps"
-        )
-        % {"number": number_}
-        + "\n"
-        + _("Form")
-    )
-
-
 # --- the KPI evaluation sheet -------------------------------------------------------------------
 
 
@@ -86,7 +72,7 @@ def authorize_kpi_sheet(user: Any, task_id: int) -> Task:
 
 
 def build_kpi_sheet(task: Task) -> Layout:
-    language = _language()
+    language = document_language()
     lines = list(task.lines.order_by("order"))
     result = Result.objects.filter(task=task).first()
     quarterly = task.kind == "kpi_quarterly"
@@ -159,7 +145,7 @@ def build_kpi_sheet(task: Task) -> Layout:
         title=_("KPI evaluation sheet"),
         body_name=task.body.name,
         version_label=task.version.name,
-        appendix=_appendix(2),
+        appendix=appendix_form(2),
         orientation="landscape",
         blocks=blocks,
         signatures=signatures,
@@ -179,7 +165,7 @@ def authorize_refusal_act(user: Any, task_id: int) -> Result:
 
 
 def build_refusal_act(result: Result) -> Layout:
-    language = _language()
+    language = document_language()
     task = result.task
     assert task is not None  # noqa: S101 - authorize found the result through its task
     act = result.refusal_act or {}

@@ -52,6 +52,19 @@ def appendix(number: int) -> str:
     return _("Appendix %(number)s to the evaluation methodology") % {"number": number}
 
 
+def appendix_form(number: int) -> str:
+    """The long corner label of the plan and KPI sheet forms (001 App 1-2), then «Form»."""
+    return (
+        _(
+            "Appendix %(number)s to the methodology of evaluating the activity of "
+            "administrative civil servants of the “B” corps"
+        )
+        % {"number": number}
+        + "\n"
+        + _("Form")
+    )
+
+
 # --- 001 App 4 (002 Appendix 4): the behaviour indicators of a category group -----------------
 
 GROUP_NAMES = {

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from bagalau.core.errors import NotFound, PermissionDenied
 from bagalau.documents.layout import Approval, Fields, Layout, Paragraph, Signature, Table
@@ -32,6 +32,8 @@ from bagalau.evaluations.rules.confidentiality import (
     HR_HEAD,
     may_read_result,
 )
+from bagalau.methodology.printed import appendix_form
+from bagalau.methodology.printed import language as document_language
 from bagalau.org.models import Appointment, Role, Servant
 
 from . import services
@@ -80,20 +82,8 @@ def _source(kpi: PlanKpi) -> str:
     return label if not detail or detail == label else f"{label}: {detail}"
 
 
-def appendix_text(number_: int) -> str:
-    return (
-        _(
-            "Appendix %(number)s to the methodology of evaluating the activity of "
-            "administrative civil servants of the “B” corps"
-        )
-        % {"number": number_}
-        + "\n"
-        + _("Form")
-    )
-
-
 def build(plan: WorkPlan) -> Layout:
-    language = _current_language()
+    language = document_language()
     revision = plan.approved_revision or plan.current_revision
     kpis = list(PlanKpi.objects.filter(revision=revision).order_by("order")) if revision else []
     approved_day = timezone.localdate(plan.approved_at) if plan.approved_at else None
@@ -146,7 +136,7 @@ def build(plan: WorkPlan) -> Layout:
         subtitle=_("%(year)s year (the period of the plan)") % {"year": plan.year},
         body_name=plan.body.name,
         version_label=plan.version.name,
-        appendix=appendix_text(1),
+        appendix=appendix_form(1),
         approval=approval,
         orientation="landscape",
         blocks=[
@@ -171,10 +161,6 @@ def build(plan: WorkPlan) -> Layout:
             ),
         ],
     )
-
-
-def _current_language() -> str:
-    return (get_language() or "kk")[:2]
 
 
 register(
