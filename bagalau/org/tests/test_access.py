@@ -35,7 +35,11 @@ def hr_pages(w):
 def test_hr_opens_every_hr_page(world):
     client = world.client("hrofficer")
     for url in hr_pages(world):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("text/html"):
+            # the body's own page, not a login form or another body's
+            assert world.body.name_kk in response.content.decode(), url
 
 
 def test_another_bodys_hr_gets_404_everywhere(world):

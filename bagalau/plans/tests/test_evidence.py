@@ -127,7 +127,9 @@ def test_outsiders_cannot_attach_and_a_submitted_sheet_is_closed(kpi_sheet):
         with pytest.raises(Conflict):
             evidence.evidence_remove(actor=w.users["hrofficer"], evidence_id=ev.pk)
     # Submitted: now the evaluated head reads the evidence.
-    assert w.client("heada").get(reverse("evaluations:evidence", args=[ev.pk])).status_code == 200
+    response = w.client("heada").get(reverse("evaluations:evidence", args=[ev.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF  # the file attached, whole
 
 
 def test_the_sheet_page_lists_the_files_and_offers_the_upload_to_who_may(kpi_sheet):
