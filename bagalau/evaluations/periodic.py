@@ -33,6 +33,7 @@ def send_reminders(now: datetime) -> int:
     from bagalau.core.models import User
     from bagalau.notifications import rules as notification_rules
     from bagalau.notifications import services as notifications
+    from bagalau.notifications.messages import localized
 
     today = timezone.localdate(now)
     offsets = notifications.reminder_offsets()
@@ -61,7 +62,11 @@ def send_reminders(now: datetime) -> int:
             created = notifications.notify(
                 recipient=users[row["evaluator__user"]],
                 kind="evaluation.reminder",
-                context={"count": row["n"], "period": schedule.title, "due": due.isoformat()},
+                context={
+                    "count": row["n"],
+                    "period": localized(schedule, "title"),
+                    "due": due.isoformat(),
+                },
                 url=reverse("evaluations:my_sheets"),
                 body=schedule.body,
                 dedupe_key=f"reminder:{row['schedule_id']}:{row['evaluator__user']}:{due}:{offset}",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.utils import translation
 from django.utils.functional import Promise, lazy
@@ -67,7 +67,7 @@ def localized(obj: object, attribute: str) -> Promise:
     For the values that follow the active language: `Servant.full_name`, `StateBody.name`,
     `Unit.name`, `Schedule.title`... Read at queue time, once per recipient language.
     """
-    return lazy(lambda: str(getattr(obj, attribute)), str)()
+    return cast(Promise, lazy(lambda: str(getattr(obj, attribute)), str)())
 
 
 def templates(kind: str, language: str) -> tuple[str, str]:
