@@ -13,6 +13,7 @@ claimed_by = worker), so two workers running `tick` at once never both own a row
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -301,6 +302,35 @@ def claim_due(worker: str, now: datetime, limit: int = 500) -> list[int]:
 # --- delivery -----------------------------------------------------------------------------
 
 
+def message_id(row: Notification) -> str:
+    """The e-mail's Message-ID: one per notification, the same on every attempt.
+
+    A worker killed between the SMTP server's "250 OK" and the row's update leaves a row
+    that is sent again after STUCK_AFTER; the second copy carries the same Message-ID, so
+    mail servers and clients that drop duplicates by it show the message once.
+    """
+    domain = DEFAULT_FROM_EMAIL_DOMAIN.sub("", settings.DEFAULT_FROM_EMAIL) or "bagalau"
+    return f"<notification-{row.pk}@{domain}>"
+
+
+DEFAULT_FROM_EMAIL_DOMAIN = re.compile(r"^.*@|>.*$")
+
+
+def send_mail(
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    *,
+    connection: Any,
+    headers: dict[str, str],
+) -> int:
+    """One e-mail through `connection` (Django's send_mail, with headers)."""
+    return EmailMessage(
+        subject, body, from_email, to, connection=connection, headers=headers
+    ).send()
+
+
 def _email_body(row: Notification) -> str:
     if not row.url:
         return row.text
@@ -354,6 +384,7 @@ def deliver(ids: Sequence[int], *, worker: str, now: datetime | None = None) -> 
                 settings.DEFAULT_FROM_EMAIL,
                 [address],
                 connection=connection,
+                headers={"Message-ID": message_id(row)},
             )
         except Exception as exc:  # any backend error: retry later, keep the reason
             logger.warning("notifications: email %s failed: %s", row.pk, exc)

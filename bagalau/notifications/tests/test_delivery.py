@@ -231,3 +231,15 @@ def test_a_failing_hook_is_rolled_back_and_does_not_stop_the_others(world, froze
     periodic.register_periodic("working", working)
     assert tick() == "tick: 2 hooks, 2 queued, 2 sent, 0 failed, 1 hook errors"
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"headb"}
+
+
+def test_every_attempt_of_an_email_carries_the_same_message_id(world, frozen, monkeypatch):
+    # A worker killed after the SMTP server took the message sends it again later: the
+    # copy has the notification's own Message-ID, so the mailbox drops it (issue 19).
+    (row,) = queue(world, channels=["email"])
+    assert services.deliver(services.claim_due("A", timezone.now()), worker="A") == (1, 0)
+    Notification.objects.filter(pk=row.pk).update(status="pending", claimed_by="")
+    assert services.deliver(services.claim_due("B", timezone.now()), worker="B") == (1, 0)
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.message()["Message-ID"] == f"<notification-{row.pk}@localhost>"
