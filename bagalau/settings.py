@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "bagalau.core",
     "bagalau.workdays",
     "bagalau.org",
@@ -125,6 +126,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through TEMPLATES, so bagalau/templates/django/forms/ overrides Django's
+# own templates: the error list is announced (role="alert") and keeps the id its field's
+# aria-describedby names.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {

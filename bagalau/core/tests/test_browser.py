@@ -166,3 +166,33 @@ def test_servant_opening_a_colleagues_record_gets_404(
     with translation.override("kk"):
         assert page.locator("main h1").inner_text() == translation.gettext("Not found")
         assert world.colleague_a.full_name not in page.content()
+
+
+def test_keyboard_alone_signs_in_and_skips_to_the_main_content(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """Sign-in by keyboard (the username field has the focus, Tab, Enter); on the page it
+    opens, the first Tab shows the skip link and Enter moves the focus into main."""
+    expect = sync_api.expect
+    page.goto(live_server.url + reverse("login"))
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("hrofficer")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#dashboard")).to_be_visible()
+
+    skip = page.locator("a.skip-link")
+    assert skip.bounding_box()["y"] < 0  # out of sight until focused
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    with translation.override("kk"):
+        expect(skip).to_have_text(translation.gettext("Skip to main content"))
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    # The next Tab stop is inside main, past the header and its menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")

@@ -32,7 +32,7 @@ def header(response) -> str:
 
 def main(response) -> str:
     html = response.content.decode()
-    return html[html.index("<main>") :]
+    return html[html.index("<main ") :]
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def test_hr_drafts_compares_and_publishes_a_version_used_by_a_new_schedule(
         scale=kk(Scale.SCORE.label), start="3.41", end="3.99", a=proper + 1, b=effective + 1,
     )  # fmt: skip
     expect(page.locator("ul.errorlist.nonform")).to_have_text(gap)
-    expect(page.locator(f"#id_bands-{proper}-upper + ul.errorlist")).to_have_text(gap)
+    expect(page.locator(f"#id_bands-{proper}-upper + [role=alert] ul.errorlist")).to_have_text(gap)
     assert str(draft.bands.get(code="proper").upper) == "3.99"  # nothing saved
     page.fill(f"#id_bands-{proper}-upper", "3.49")
     page.fill(f"#id_bands-{effective}-lower", "3.50")

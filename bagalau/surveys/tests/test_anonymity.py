@@ -97,7 +97,7 @@ def _ids(respondents: list[Any]) -> set[int]:
 
 def _main(html: str) -> str:
     """The page without the top menu (which names the viewer, not a respondent)."""
-    return html.split("<main>", 1)[-1]
+    return html.split("<main ", 1)[-1]
 
 
 def _found(text: str, secrets: list[str]) -> list[str]:
