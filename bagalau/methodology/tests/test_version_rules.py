@@ -264,8 +264,13 @@ def spans(*rows: tuple[str, str]) -> list[rules.Span]:
     return [rules.Span(i, D(lo), D(hi)) for i, (lo, hi) in enumerate(rows, 1)]
 
 
-def described(problems: list[rules.Problem]) -> list[tuple[str, tuple, dict]]:
-    return [(p.code, p.places, dict(p.params)) for p in problems]
+def message_name(message: object) -> str:
+    """The name of the rules' message constant (a Problem's message is one of them)."""
+    return next(n for n in dir(rules) if n.startswith("MSG_") and getattr(rules, n) is message)
+
+
+def described(problems: list[rules.Problem]) -> list[tuple[str, str, tuple, dict]]:
+    return [(message_name(p.message), p.code, p.places, dict(p.params)) for p in problems]
 
 
 class TestCatalogChoice:
@@ -376,6 +381,7 @@ class TestVersionWorkflowErrors:
             rules.check_version_transition(
                 "publish", "published", {rules.HR}, needs_approval=False, state_label="Published"
             )
+        assert err.value.message is rules.MSG_VERSION_STATE
         assert (err.value.code, err.value.field, err.value.params) == (
             "invalid_state",
             "state",
@@ -434,6 +440,7 @@ class TestVersionWorkflowErrors:
         # methodology.md §1: a new version starts after its source and after approved periods.
         with pytest.raises(DomainError) as err:
             rules.check_effective_from(date(2023, 4, 24), after=date(2023, 4, 24))
+        assert err.value.message is rules.MSG_AFTER_SOURCE
         assert (err.value.code, err.value.field, err.value.params) == (
             "effective_from_early",
             "effective_from",
@@ -444,6 +451,7 @@ class TestVersionWorkflowErrors:
             rules.check_effective_from(
                 date(2026, 3, 31), after=date(2026, 1, 1), last_approved_end=date(2026, 3, 31)
             )
+        assert err.value.message is rules.MSG_AFTER_APPROVED
         assert (err.value.code, err.value.field, err.value.params) == (
             "effective_from_approved",
             "effective_from",
@@ -491,18 +499,18 @@ class TestCoverage:
     def test_a_row_of_its_own_wrong_range_is_named_and_coverage_waits(self):
         # 002 p8: 0-5 in steps of 0.01; coverage is checked once every row is right.
         assert described(rules.coverage_problems(spans(("4", "3")), SCALE)) == [
-            ("reversed", ((1, "upper"),), {**self.COMMON, "a": 1})
+            ("MSG_REVERSED", "reversed", ((1, "upper"),), {**self.COMMON, "a": 1})
         ]
         off_lower = rules.coverage_problems(spans(("0.005", "5")), SCALE)
         off_upper = rules.coverage_problems(spans(("0", "4.995")), SCALE)
         for problems in (off_lower, off_upper):
             assert described(problems) == [
-                ("step", ((1, "lower"), (1, "upper")), {**self.COMMON, "a": 1})
+                ("MSG_STEP", "step", ((1, "lower"), (1, "upper")), {**self.COMMON, "a": 1})
             ]
         outside = {**self.COMMON, "a": 1, "low": "0.00", "high": "5.00"}
         for rows in (spans(("-1", "5")), spans(("0", "5.01"))):
             assert described(rules.coverage_problems(rows, SCALE)) == [
-                ("outside", ((1, "lower"), (1, "upper")), outside)
+                ("MSG_OUTSIDE", "outside", ((1, "lower"), (1, "upper")), outside)
             ]
         with translation.override("en"):
             assert rules.coverage_problems(spans(("0", "5.01")), SCALE)[0].text() == (
@@ -524,7 +532,7 @@ class TestCoverage:
     def test_no_row_at_all_names_the_whole_scale(self):
         # 002 p8
         assert described(rules.coverage_problems([], SCALE)) == [
-            ("empty", (), {**self.COMMON, "start": "0.00", "end": "5.00"})
+            ("MSG_EMPTY", "empty", (), {**self.COMMON, "start": "0.00", "end": "5.00"})
         ]
         with translation.override("en"):
             assert rules.coverage_problems([], SCALE)[0].text() == "s: no row covers 0.00–5.00."
@@ -532,14 +540,25 @@ class TestCoverage:
     def test_gaps_name_their_range_and_rows(self):
         # 002 p8: every score in one band.
         assert described(rules.coverage_problems(spans(("1", "5")), SCALE)) == [
-            ("gap", ((1, "lower"),), {**self.COMMON, "start": "0.00", "end": "0.99", "b": 1})
+            (
+                "MSG_GAP_BEFORE",
+                "gap",
+                ((1, "lower"),),
+                {**self.COMMON, "start": "0.00", "end": "0.99", "b": 1},
+            )
         ]
         assert described(rules.coverage_problems(spans(("0", "4.99")), SCALE)) == [
-            ("gap", ((1, "upper"),), {**self.COMMON, "start": "5.00", "end": "5.00", "a": 1})
+            (
+                "MSG_GAP_AFTER",
+                "gap",
+                ((1, "upper"),),
+                {**self.COMMON, "start": "5.00", "end": "5.00", "a": 1},
+            )
         ]
         between = rules.coverage_problems(spans(("0", "1"), ("2", "5")), SCALE)
         assert described(between) == [
             (
+                "MSG_GAP_BETWEEN",
                 "gap",
                 ((1, "upper"), (2, "lower")),
                 {**self.COMMON, "start": "1.01", "end": "1.99", "a": 1, "b": 2},
@@ -550,6 +569,7 @@ class TestCoverage:
         # 002 p8: 3.99 belongs to "properly" only, 4.00 to "effectively" only.
         assert described(rules.coverage_problems(spans(("0", "2.5"), ("2.5", "5")), SCALE)) == [
             (
+                "MSG_OVERLAP",
                 "overlap",
                 ((1, "upper"), (2, "lower")),
                 {**self.COMMON, "a": 1, "b": 2, "start": "2.50", "end": "2.50"},
@@ -561,6 +581,7 @@ class TestCoverage:
         nested = rules.coverage_problems(spans(("0", "5"), ("1", "2")), SCALE)
         assert described(nested) == [
             (
+                "MSG_OVERLAP",
                 "overlap",
                 ((1, "upper"), (2, "lower")),
                 {**self.COMMON, "a": 1, "b": 2, "start": "1.00", "end": "2.00"},
@@ -629,9 +650,15 @@ class TestBandProblems:
             rules.BandLine(3, "score", D("0"), D("4.99")),
         ]
         assert described(rules.band_problems(rows, scales(), {"score"})) == [
-            ("scale_unused", ((1, "scale"),), {"a": 1, "scale": "bogus"}),
-            ("scale_unused", ((2, "scale"),), {"a": 2, "scale": "number of KPIs achieved"}),
+            ("MSG_SCALE_UNUSED", "scale_unused", ((1, "scale"),), {"a": 1, "scale": "bogus"}),
             (
+                "MSG_SCALE_UNUSED",
+                "scale_unused",
+                ((2, "scale"),),
+                {"a": 2, "scale": "number of KPIs achieved"},
+            ),
+            (
+                "MSG_GAP_AFTER",
                 "gap",
                 ((3, "upper"),),
                 {"scale": "score 0-5", "step": "0.01", "start": "5.00", "end": "5.00", "a": 3},
@@ -660,9 +687,10 @@ class TestKpiTable:
     def test_scores_reversed_or_outside_the_scale_are_named(self):
         # 002 p28: scores 0-5.
         assert described(self.problems(("0", "100", "4", "3"))) == [
-            ("reversed", ((1, "score_max"),), {"a": 1})
+            ("MSG_SCORES_REVERSED", "reversed", ((1, "score_max"),), {"a": 1})
         ]
         outside = (
+            "MSG_SCORES_OUTSIDE",
             "outside",
             ((1, "score_min"), (1, "score_max")),
             {"a": 1, "low": "0.00", "high": "5.00"},
@@ -674,8 +702,9 @@ class TestKpiTable:
         # 002 p28: a row's scores and the percents' coverage are separate faults.
         got = self.problems(("90", "100", "4", "3"))
         assert described(got) == [
-            ("reversed", ((1, "score_max"),), {"a": 1}),
+            ("MSG_SCORES_REVERSED", "reversed", ((1, "score_max"),), {"a": 1}),
             (
+                "MSG_GAP_BEFORE",
                 "gap",
                 ((1, "percent_from"),),
                 {"scale": "%", "step": "0.01", "start": "0.00", "end": "89.99", "b": 1},
@@ -683,6 +712,7 @@ class TestKpiTable:
         ]
         assert described(self.problems(("0", "99.995", "0", "5"))) == [
             (
+                "MSG_STEP",
                 "step",
                 ((1, "percent_from"), (1, "percent_to")),
                 {"scale": "%", "step": "0.01", "a": 1},
@@ -706,7 +736,7 @@ class TestDeadlineBounds:
         assert self.codes("day_next_month", 0, 32) == ["day", "day"]
         assert described(
             rules.deadline_problems([rules.DeadlineLine(3, "day_next_month", 32)])
-        ) == [("day", ((3, "amount"),), {"a": 3})]
+        ) == [("MSG_DAY_OF_MONTH", "day", ((3, "amount"),), {"a": 3})]
 
     def test_a_date_of_the_next_year_is_a_real_month_and_day(self):
         # 2025 model (methodology.md §4a): 30 January is 130; 29 February is not every year.
@@ -714,7 +744,7 @@ class TestDeadlineBounds:
         assert self.codes("date_next_year", 0, 100, 132, 229, 1232, 1301) == ["mmdd"] * 6
         assert described(
             rules.deadline_problems([rules.DeadlineLine(2, "date_next_year", 229)])
-        ) == [("mmdd", ((2, "amount"),), {"a": 2})]
+        ) == [("MSG_MMDD", "mmdd", ((2, "amount"),), {"a": 2})]
 
     def test_working_days_are_0_to_250(self):
         # 002 p12: "within 2 working days"; 001 p29: "at least 7 working days before".
@@ -722,7 +752,7 @@ class TestDeadlineBounds:
             assert self.codes(rule, 0, 250) == []
             assert self.codes(rule, -1, 251) == ["working_days", "working_days"]
         assert described(rules.deadline_problems([rules.DeadlineLine(4, "wd_before", 251)])) == [
-            ("working_days", ((4, "amount"),), {"a": 4, "max": 250})
+            ("MSG_WORKING_DAYS", "working_days", ((4, "amount"),), {"a": 4, "max": 250})
         ]
         with translation.override("en"):
             assert rules.deadline_problems([rules.DeadlineLine(4, "wd_after", -1)])[0].text() == (
@@ -738,8 +768,13 @@ class TestDeadlineBounds:
             [rules.DeadlineLine(1, "day_next_month", 0)], removed_in_use=[(2, "differentiation")]
         )
         assert described(problems) == [
-            ("day", ((1, "amount"),), {"a": 1}),
-            ("deadline_in_use", ((2, "DELETE"),), {"a": 2, "kind": "differentiation"}),
+            ("MSG_DAY_OF_MONTH", "day", ((1, "amount"),), {"a": 1}),
+            (
+                "MSG_DEADLINE_IN_USE",
+                "deadline_in_use",
+                ((2, "DELETE"),),
+                {"a": 2, "kind": "differentiation"},
+            ),
         ]
 
 
@@ -748,8 +783,8 @@ class TestKinds:
         # 002 p5: one deadline per evaluation kind.
         rows = [rules.KindLine(i, "survey_360", "year", "") for i in (1, 2, 3)]
         assert described(rules.kind_problems(rows, deadlines=set())) == [
-            ("kind_twice", ((1, "kind"), (2, "kind")), {"a": 1, "b": 2}),
-            ("kind_twice", ((1, "kind"), (3, "kind")), {"a": 1, "b": 3}),
+            ("MSG_KIND_TWICE", "kind_twice", ((1, "kind"), (2, "kind")), {"a": 1, "b": 2}),
+            ("MSG_KIND_TWICE", "kind_twice", ((1, "kind"), (3, "kind")), {"a": 1, "b": 3}),
         ]
 
     def test_periodicity_and_deadline_are_named_on_their_fields(self):
@@ -761,9 +796,9 @@ class TestKinds:
             rules.KindLine(4, "differentiation", "year", "due"),
         ]
         assert described(rules.kind_problems(rows, deadlines={"due"})) == [
-            ("kind_period", ((1, "periodicity"),), {"a": 1}),
-            ("kind_deadline", ((1, "deadline"),), {"a": 1}),
-            ("kind_period", ((3, "periodicity"),), {"a": 3}),
+            ("MSG_KIND_PERIOD", "kind_period", ((1, "periodicity"),), {"a": 1}),
+            ("MSG_KIND_DEADLINE", "kind_deadline", ((1, "deadline"),), {"a": 1}),
+            ("MSG_KIND_PERIOD", "kind_period", ((3, "periodicity"),), {"a": 3}),
         ]
 
 
@@ -784,11 +819,11 @@ class TestParameterWeights:
         # 002 p33: a weight is not negative; the sum is judged once the rows are right.
         rows = [rules.ParameterLine(1, D("0.5")), rules.ParameterLine(2, D("-0.5"))]
         assert described(rules.parameter_problems(rows, differentiation=True)) == [
-            ("weight", ((2, "weight"),), {"a": 2})
+            ("MSG_WEIGHT_NEGATIVE", "weight", ((2, "weight"),), {"a": 2})
         ]
         assert described(
             rules.parameter_problems([rules.ParameterLine(1, D("0"))], differentiation=True)
-        ) == [("no_parameters", (), {})]
+        ) == [("MSG_NO_PARAMETERS", "no_parameters", (), {})]
 
 
 def test_the_first_code_a_row_gets_is_1_and_taken_codes_are_skipped():

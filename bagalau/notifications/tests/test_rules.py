@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from bagalau.core.errors import DomainError
-from bagalau.notifications.rules import reminder_days
+from bagalau.notifications.rules import MSG_BAD_OFFSET, reminder_days
 from bagalau.workdays.rules import Calendar
 from bagalau.workdays.rules import add_working_days as calendar_add
 
@@ -72,6 +72,7 @@ def test_it_refuses_zero_and_negative_offsets_naming_the_field():
     for offsets in ((0,), (-1,), (1, 0)):
         with pytest.raises(DomainError) as info:
             reminder_days(date(2026, 3, 6), date(2026, 3, 5), offsets, weekdays_only)
+        assert info.value.message is MSG_BAD_OFFSET
         assert (info.value.code, info.value.field, info.value.params) == (
             "reminder_offset",
             "offsets",

@@ -226,6 +226,7 @@ def test_a_date_both_off_and_worked_is_named() -> None:
             days_off=frozenset({date(2026, 5, 2), date(2026, 5, 9), date(2026, 5, 12)}),
             working_weekends=frozenset({date(2026, 5, 9), date(2026, 5, 2)}),
         )
+    assert error.value.message is rules.MSG_OVERLAP
     assert (error.value.code, error.value.field, error.value.params) == (
         "calendar_overlap",
         None,
@@ -246,6 +247,7 @@ def test_it_accepts_366_days_off_in_a_row_and_refuses_367() -> None:
     longer = Calendar(days_off=_off_weekdays(date(2026, 1, 5), date(2027, 1, 6)))
     with pytest.raises(DomainError) as error:
         add_working_days(date(2026, 1, 4), 1, longer)
+    assert error.value.message is rules.MSG_NO_WORKING_DAYS
     assert (error.value.code, error.value.field, error.value.params) == (
         "no_working_days",
         None,
@@ -259,6 +261,7 @@ def test_it_accepts_366_days_off_in_a_row_and_refuses_367() -> None:
 def test_the_most_working_days_is_2000_either_way() -> None:
     with pytest.raises(DomainError) as error:
         add_working_days(date(2026, 1, 1), -2001, PLAIN)
+    assert error.value.message is rules.MSG_TOO_MANY_DAYS
     assert (error.value.code, error.value.field, error.value.params) == (
         "too_many_working_days",
         "working_days",
@@ -272,6 +275,7 @@ def test_it_reports_dates_out_of_range_at_both_ends() -> None:
     for start, n in ((date(9999, 12, 31), 1), (date(1, 1, 1), -1)):
         with pytest.raises(DomainError) as error:
             add_working_days(start, n, PLAIN)
+        assert error.value.message is rules.MSG_OUT_OF_RANGE
         assert (error.value.code, error.value.field) == ("date_out_of_range", "start")
     # Friday 31 December 9999 is itself the last working day.
     assert previous_working_day_on_or_before(date(9999, 12, 31), PLAIN) == date(9999, 12, 31)
@@ -286,6 +290,7 @@ def test_day_1_and_day_31_are_the_bounds_of_a_day_of_the_month() -> None:
     for day in (0, 32):
         with pytest.raises(DomainError) as error:
             day_of_month_after_period(date(2026, 3, 31), day)
+        assert error.value.message is rules.MSG_DAY_OF_MONTH
         assert (error.value.code, error.value.field, error.value.params) == (
             "day_of_month",
             "day",
@@ -297,6 +302,7 @@ def test_the_month_after_the_last_one_the_calendar_holds_is_refused() -> None:
     assert day_of_month_after_period(date(9999, 11, 30), 10) == date(9999, 12, 10)
     with pytest.raises(DomainError) as error:
         day_of_month_after_period(date(9999, 12, 31), 10)
+    assert error.value.message is rules.MSG_OUT_OF_RANGE
     assert (error.value.code, error.value.field) == ("date_out_of_range", "period_end")
 
 
@@ -309,9 +315,11 @@ def test_quarters_and_years_have_their_bounds() -> None:
     for q in (0, 5):
         with pytest.raises(DomainError) as error:
             quarter_bounds(2026, q)
+        assert error.value.message is rules.MSG_QUARTER
         assert (error.value.code, error.value.field) == ("quarter", "quarter")
     for year in (0, 10000):
         with pytest.raises(DomainError) as error:
             quarter_bounds(year, 1)
+        assert error.value.message is rules.MSG_YEAR
         assert (error.value.code, error.value.field) == ("year", "year")
     assert [quarter_of(date(2026, m, d)) for m, d in ((3, 31), (4, 1), (12, 31))] == [1, 2, 4]
