@@ -81,8 +81,6 @@ def version_in_force(
         candidates = [v for v in versions if v.body_id == owner and in_force(v)]
         if candidates:
             return max(candidates, key=lambda v: (v.effective_from, v.id))
-        if owner is None:
-            break
     return None
 
 

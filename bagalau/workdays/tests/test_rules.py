@@ -323,3 +323,19 @@ def test_quarters_and_years_have_their_bounds() -> None:
         assert error.value.message is rules.MSG_YEAR
         assert (error.value.code, error.value.field) == ("year", "year")
     assert [quarter_of(date(2026, m, d)) for m, d in ((3, 31), (4, 1), (12, 31))] == [1, 2, 4]
+
+
+def test_a_count_from_a_day_to_itself_is_zero_even_on_the_first_day() -> None:
+    # methodology.md §6: (a, a] holds no day; 1 January 0001 has no day before it.
+    assert working_days_between(date(1, 1, 1), date(1, 1, 1), PLAIN) == 0
+    assert working_days_between(date(1, 1, 1), date(1, 1, 2), PLAIN) == 1
+
+
+def test_a_weekend_day_off_and_a_weekday_worked_change_nothing() -> None:
+    # The Calendar docstring: such dates are no exception to Monday-Friday.
+    cal = Calendar(
+        days_off=frozenset({date(2026, 4, 11)}), working_weekends=frozenset({date(2026, 4, 8)})
+    )
+    assert working_days_between(date(2026, 4, 5), date(2026, 4, 12), cal) == 5
+    assert working_days_between(date(2026, 4, 12), date(2026, 4, 5), cal) == -5
+    assert add_working_days(date(2026, 4, 10), 1, cal) == date(2026, 4, 13)
