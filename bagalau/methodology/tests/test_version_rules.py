@@ -469,6 +469,8 @@ class TestProblems:
                 "zero (002 p33)."
             )
         assert p.rows == ()
+        # A message without params is shown as written, a percent sign included.
+        assert rules.Problem("Up to 100% achieved.", "note").text() == "Up to 100% achieved."
         both = rules.Problem(rules.MSG_STEP, "step", ((1, "lower"), (1, "upper")), {"a": 1})
         assert both.rows == (1,)
 
