@@ -81,8 +81,6 @@ def version_in_force(
         candidates = [v for v in versions if v.body_id == owner and in_force(v)]
         if candidates:
             return max(candidates, key=lambda v: (v.effective_from, v.id))
-        if owner is None:
-            break
     return None
 
 
@@ -668,7 +666,7 @@ def parameter_problems(rows: Sequence[ParameterLine], *, differentiation: bool) 
         for r in rows
         if r.weight < 0
     ]
-    if differentiation and not problems and sum((r.weight for r in rows), Decimal(0)) <= 0:
+    if differentiation and not problems and sum(r.weight for r in rows) <= 0:
         problems.append(Problem(MSG_NO_PARAMETERS, "no_parameters"))
     return problems
 

@@ -30,18 +30,18 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def expires_on(end: date) -> date:
-    """The first day a record of a period ending on `end` is no longer kept.
-
-    The term starts the day after the end and lasts three years: it runs to the day before
-    the same date three years later, so the record expires on that date.
-    """
-    return _add_years(end + timedelta(days=1), KEEP_YEARS)
-
-
 def kept_until(end: date) -> date:
-    """The last day the record is kept."""
-    return expires_on(end) - timedelta(days=1)
+    """The last day the record of a period ending on `end` is kept.
+
+    The term starts the day after the end and lasts three years: it ends on the same date
+    three years later (on 28 February where that date is a 29 February).
+    """
+    return _add_years(end, KEEP_YEARS)
+
+
+def expires_on(end: date) -> date:
+    """The first day the record is no longer kept: the day after `kept_until`."""
+    return kept_until(end) + timedelta(days=1)
 
 
 def is_expired(end: date, today: date) -> bool:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from bagalau.core.errors import DomainError
-from bagalau.notifications.rules import reminder_days
+from bagalau.notifications.rules import MSG_BAD_OFFSET, reminder_days
 from bagalau.workdays.rules import Calendar
 from bagalau.workdays.rules import add_working_days as calendar_add
 
@@ -65,3 +65,24 @@ def test_it_refuses_an_offset_that_is_not_before_the_deadline():
     with pytest.raises(DomainError) as info:
         reminder_days(date(2026, 3, 6), date(2026, 3, 6), (0,), weekdays_only)
     assert info.value.code == "reminder_offset"
+
+
+# issue 3 item 7: an offset is a positive number of working days; 1 is the smallest.
+def test_it_refuses_zero_and_negative_offsets_naming_the_field():
+    for offsets in ((0,), (-1,), (1, 0)):
+        with pytest.raises(DomainError) as info:
+            reminder_days(date(2026, 3, 6), date(2026, 3, 5), offsets, weekdays_only)
+        assert info.value.message is MSG_BAD_OFFSET
+        assert (info.value.code, info.value.field, info.value.params) == (
+            "reminder_offset",
+            "offsets",
+            {},
+        )
+
+
+# issue 3 item 7; methodology.md §6: 1 working day before Monday 9 March is Friday 6 March.
+def test_it_counts_backwards_from_the_deadline_over_a_weekend():
+    due = date(2026, 3, 9)
+    assert reminder_days(due, date(2026, 3, 6), (1, 2), weekdays_only) == [1]
+    assert reminder_days(due, date(2026, 3, 5), (1, 2), weekdays_only) == [2]
+    assert reminder_days(due, date(2026, 3, 10), (1, 2), weekdays_only) == []

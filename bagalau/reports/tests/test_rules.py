@@ -45,7 +45,31 @@ def test_it_sorts_the_fixture_years_on_1_december_2026():
 
 
 def test_it_handles_29_february():
-    # 002 p15: a term ending on a day that does not exist three years later ends on the 28th.
-    assert rules.expires_on(date(2024, 2, 28)) == date(2027, 2, 28)
-    assert rules.kept_until(date(2024, 2, 28)) == date(2027, 2, 27)
-    assert rules.expires_on(date(2024, 2, 29) - date.resolution) == date(2027, 2, 28)
+    # 002 p15: three years after 28.02.2024 is 28.02.2027, the last day kept (the term
+    # counted from 29.02.2024 ends on the same date three years after the end, as for any
+    # other end); three years after 29.02.2024 there is no 29th: the term ends on the 28th.
+    assert rules.kept_until(date(2024, 2, 28)) == date(2027, 2, 28)
+    assert rules.expires_on(date(2024, 2, 28)) == date(2027, 3, 1)
+    assert rules.kept_until(date(2024, 2, 29)) == date(2027, 2, 28)
+    assert rules.expires_on(date(2024, 2, 29)) == date(2027, 3, 1)
+    assert rules.kept_until(date(2023, 2, 28)) == date(2026, 2, 28)
+    assert rules.expires_on(date(2025, 2, 28)) == date(2028, 2, 29)
+
+
+def test_a_quarter_outside_0_to_4_is_refused():
+    for quarter in (-1, 5):
+        with pytest.raises(ValueError, match=f"^quarter {quarter} is not 0-4$"):
+            rules.period_end(2023, quarter)
+    with pytest.raises(ValueError, match="^quarter 5 is not 0-4$"):
+        rules.period_expires_on(2023, 5)
+
+
+def test_the_year_is_the_default_period():
+    # 001 p8: the year's records (quarter 0) are kept three years after 31 December.
+    assert rules.period_expires_on(2023) == date(2027, 1, 1)
+    assert rules.period_end(2024, 1) == date(2024, 3, 31)
+    # 002 p15: Q2 2024 ends 30.06.2024; kept to 30.06.2027, expired from 01.07.2027.
+    assert rules.kept_until(rules.period_end(2024, 2)) == date(2027, 6, 30)
+    assert not rules.period_expired(2024, 2, date(2027, 6, 30))
+    assert rules.period_expired(2024, 2, date(2027, 7, 1))
+    assert rules.is_expired(date(2024, 6, 30), date(2027, 7, 2))

@@ -21,6 +21,10 @@ KZ = Calendar.from_overrides(
     (day, values["is_working"]) for day, values in holiday_rows(range(2016, 2033)).items()
 )
 
+# No deadline: under `make mutation` every call goes through mutmut's trampoline and the
+# machine is shared, so timings vary; derandomized, so each run tries the same examples.
+PROPERTY = settings(deadline=None, derandomize=True)
+
 starts = st.dates(min_value=date(2018, 1, 1), max_value=date(2030, 12, 31))
 steps = st.integers(min_value=-300, max_value=300)
 window = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
@@ -43,12 +47,14 @@ def brute_between(a: date, b: date, cal: Calendar) -> int:
     return -sum(is_working_day(d, cal) for d in days)
 
 
+@PROPERTY
 @given(starts, steps, calendars())
 def test_between_inverts_add(start: date, n: int, cal: Calendar) -> None:
     result = add_working_days(start, n, cal)
     assert working_days_between(start, result, cal) == n
 
 
+@PROPERTY
 @given(starts, steps.filter(lambda n: n != 0), calendars())
 def test_result_is_a_working_day_on_the_right_side(start: date, n: int, cal: Calendar) -> None:
     result = add_working_days(start, n, cal)
@@ -56,11 +62,13 @@ def test_result_is_a_working_day_on_the_right_side(start: date, n: int, cal: Cal
     assert (result > start) if n > 0 else (result < start)
 
 
+@PROPERTY
 @given(starts, steps, calendars())
 def test_monotonic_in_n(start: date, n: int, cal: Calendar) -> None:
     assert add_working_days(start, n, cal) < add_working_days(start, n + 1, cal)
 
 
+@PROPERTY
 @given(starts, st.integers(min_value=1, max_value=300), calendars())
 def test_add_then_subtract_lands_on_the_nearest_working_day(
     start: date, n: int, cal: Calendar
@@ -71,6 +79,7 @@ def test_add_then_subtract_lands_on_the_nearest_working_day(
     assert add_working_days(back, n, cal) == next_working_day_on_or_after(start, cal)
 
 
+@PROPERTY
 @given(starts, st.integers(min_value=1, max_value=300), st.integers(min_value=1, max_value=300))
 def test_steps_compose(start: date, m: int, n: int) -> None:
     assert add_working_days(add_working_days(start, m, KZ), n, KZ) == add_working_days(
@@ -78,12 +87,13 @@ def test_steps_compose(start: date, m: int, n: int) -> None:
     )
 
 
-@settings(max_examples=200)
+@settings(PROPERTY, max_examples=200)
 @given(starts, starts, calendars())
 def test_between_matches_counting_day_by_day(a: date, b: date, cal: Calendar) -> None:
     assert working_days_between(a, b, cal) == brute_between(a, b, cal)
 
 
+@PROPERTY
 @given(starts, starts, starts)
 def test_between_adds_up_along_the_calendar(a: date, b: date, c: date) -> None:
     # Additive along one direction only: going back counts [b, a), forward (a, b].
