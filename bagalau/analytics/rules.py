@@ -144,9 +144,9 @@ UP, DOWN, KEPT = "up", "down", "kept"
 
 def direction(before: Decimal | None, after: Decimal | None) -> str:
     """How a decision moved a score (002 p42: "up or down"; 001 p37-38: revised or approved)."""
-    if before is None or after is None or after == before:
+    if before is None or after is None:
         return KEPT
-    return UP if after > before else DOWN
+    return UP if after > before else DOWN if after < before else KEPT
 
 
 def mean(total: Decimal | None, count: int) -> Decimal | None:

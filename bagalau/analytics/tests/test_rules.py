@@ -178,3 +178,8 @@ def test_means_of_any_count():
     assert rules.mean(Decimal(5), 0) is None
     assert rules.mean(None, 3) is None
     assert rules.mean(Decimal("1.005"), 1) == Decimal("1.01")  # half-up, not half-even
+
+
+def test_a_loop_met_early_does_not_hide_the_other_branches():
+    # Unit 1 has sub-units 2 and 5; 5 points back to 1 (bad data): 2 is still found.
+    assert rules.subtree(1, {2: 1, 5: 1, 1: 5}) == {1, 2, 5}

@@ -193,3 +193,12 @@ def test_the_count_achieved_counts_only_true():
     assert kpi.count_achieved([True] * 5) == 5
     assert kpi.count_achieved([False, False]) == 0
     assert kpi.count_achieved([None]) is None
+
+
+def test_overlapping_rows_give_the_first_row_holding_the_percent():
+    # 002 Appendix 3 as HR typed it: rows that overlap; the row starting lowest that holds
+    # the percent wins, even at the top row's upper edge.
+    wide = kpi.ScoreRow(D(0), D(100), D(1), D(2))
+    top = kpi.ScoreRow(D(50), D(100), D(3), D(4))
+    assert kpi.allowed_scores(D(100), [top, wide]) == (D(1), D(2))
+    assert kpi.allowed_scores(D("100.01"), [top, wide]) == (D(3), D(4))
