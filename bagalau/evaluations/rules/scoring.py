@@ -6,7 +6,6 @@ before it is banded. So 3.995 becomes 4.00 ("effectively") and 1.995 becomes 2.0
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,7 +63,7 @@ def parse_score(
     elif isinstance(raw, int | Decimal):
         value = Decimal(raw)
     elif isinstance(raw, float):
-        value = Decimal(repr(raw)) if math.isfinite(raw) else Decimal("NaN")
+        value = Decimal(repr(raw))  # "inf", "nan": not finite, refused below
     else:
         raise invalid
     if not value.is_finite():

@@ -452,3 +452,12 @@ def test_three_months_from_the_end_of_a_month_to_the_end_of_another():
 
 def rules_result(status, reason=Reason.NONE, *, due=None, returns_on=None):
     return Eligibility(status, reason, due=due, returns_on=returns_on)
+
+
+def test_not_in_position_is_not_evaluated_and_a_one_day_absence_on_the_day_back_chains():
+    # 002 p6: outside the position, not evaluated.
+    assert check(None, Q1, on=ON) == rules_result(Status.NOT_EVALUATED, Reason.NOT_IN_POSITION)
+    # 001 p4: leave to Friday 10 April, sick on Monday 13 only: back on Tuesday 14.
+    absences = [Away(date(2026, 4, 1), ON), Away(date(2026, 4, 13), date(2026, 4, 13))]
+    result = check(Stint(date(2020, 1, 1)), Q1, on=ON, params=KPI, absences=absences)
+    assert result.returns_on == date(2026, 4, 14)

@@ -124,6 +124,12 @@ def test_every_refusal_names_its_code_field_and_params(raw, code, params):
     with pytest.raises(DomainError) as err:
         kpi.parse_value(raw, field="actual_kpi1", label="KPI 1")
     assert (err.value.code, err.value.field, err.value.params) == (code, "actual_kpi1", params)
+    messages = {
+        "value_format": kpi.MSG_VALUE_FORMAT,
+        "value_negative": kpi.MSG_VALUE_NEGATIVE,
+        "value_size": kpi.MSG_VALUE_SIZE,
+    }
+    assert err.value.message is messages[code]
 
 
 @pytest.mark.parametrize(
@@ -141,6 +147,11 @@ def test_every_refusal_names_its_code_field_and_params(raw, code, params):
 )
 def test_the_largest_and_finest_values_are_accepted(raw, value):
     assert kpi.parse_value(raw, field="actual_kpi1", label="KPI 1") == value
+
+
+def test_percent_achieved_is_rounded_half_up():
+    # 002 p28, the module's decision: 0.01 / 200 × 100 = 0.005 % → 0.01 (half-even: 0.00).
+    assert kpi.percent_achieved(D(200), D("0.01"), True) == D("0.01")
 
 
 def test_percent_achieved_against_a_plan_of_one():

@@ -83,7 +83,8 @@ def test_a_file_up_to_the_limit_is_accepted():
 
 @pytest.mark.parametrize(
     ("limit", "shown"),
-    [(10 * MB, 10.0), (1234567, 1.2), (MB // 2, 0.5)],  # 1234567 / 1048576 = 1.177…
+    # 1234567 / 1048576 = 1.177…; 1311245 / 1048576 = 1.2505 (1.2493 per 1025 bytes).
+    [(10 * MB, 10.0), (1234567, 1.2), (MB // 2, 0.5), (1311245, 1.3)],
 )
 def test_a_file_over_the_limit_names_the_limit_in_mb(limit, shown):
     with pytest.raises(DomainError) as err:
@@ -98,6 +99,7 @@ def test_a_file_over_the_limit_names_the_limit_in_mb(limit, shown):
     ("name", "content_type", "expected"),
     [
         ("report.pdf", files.PDF, "report.pdf"),
+        ("XRAY.png", files.PNG, "XRAY.png"),
         ("C:\\Users\\a\\report.PDF", files.PDF, "report.pdf"),
         ("../../etc/passwd", files.PNG, "passwd.png"),
         ("scan.exe", files.JPEG, "scan.jpg"),  # the content decides the extension

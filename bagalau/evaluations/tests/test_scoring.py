@@ -322,6 +322,8 @@ class TestEdges:
         assert str(sheet_score(scores, decimals=0)) == "4"
         assert str(sheet_score(scores, decimals=3)) == "4.125"
         assert str(sheet_score([D("4.5"), D("4")], decimals=1)) == "4.3"  # 4.25 half-up
+        # Weighted: (4 × 1 + 5 × 3) / 4 = 4.75 → 4.8 with one decimal.
+        assert str(sheet_score([D(4), D(5)], [D(1), D(3)], decimals=1)) == "4.8"
 
     def test_zero_and_fractional_weights(self):
         # 002 p32-33: the weighted mean of the lines.
