@@ -52,7 +52,7 @@ def audience(*, hr_head: bool, hr: bool, heads_unit: bool, superuser: bool) -> A
     The flags come from `evaluations.access` (the one access rule) and the org structure.
     """
     if hr_head:  # 002 p21: the head of HR knows the results
-        return Audience(SECTIONS, WHOLE_BODY)
+        return Audience(SECTIONS)  # the whole body, the default scope
     if heads_unit:  # 002 p16, p21: aggregates of one's own units, small cells withheld
         process = (MISSING, LATE) if hr else (MISSING,)
         return Audience(
@@ -60,7 +60,7 @@ def audience(*, hr_head: bool, hr: bool, heads_unit: bool, superuser: bool) -> A
             process_whole_body=hr,
         )  # fmt: skip
     if hr:  # HR officers run the process and see no score or band (002 p21)
-        return Audience((MISSING, LATE), WHOLE_BODY)
+        return Audience((MISSING, LATE))  # the whole body
     if superuser:  # no evaluation role: the body as one figure, never a unit or a person
         return Audience((BANDS, AVERAGE), BODY_TOTAL, withhold_small=True)
     return None
@@ -144,9 +144,9 @@ UP, DOWN, KEPT = "up", "down", "kept"
 
 def direction(before: Decimal | None, after: Decimal | None) -> str:
     """How a decision moved a score (002 p42: "up or down"; 001 p37-38: revised or approved)."""
-    if before is None or after is None or after == before:
+    if before is None or after is None:
         return KEPT
-    return UP if after > before else DOWN
+    return UP if after > before else DOWN if after < before else KEPT
 
 
 def mean(total: Decimal | None, count: int) -> Decimal | None:

@@ -759,7 +759,11 @@ def _parse_lines(
         line.score = parsed[line.code]
         if line.code in data.comments:
             line.comment = str(data.comments[line.code])[:4000]
-    return scoring.sheet_score([line.score for line in lines], [line.weight for line in lines])
+    return scoring.sheet_score(
+        [line.score for line in lines],
+        [line.weight for line in lines],
+        decimals=task.version.score_decimals,
+    )
 
 
 def _flag(raw: Any) -> bool | None:
@@ -1182,15 +1186,18 @@ def year_results_form(*, actor: Any, body_id: int, year: int, kind: str | None =
         )
     quarters: dict[int, dict[int, Decimal]] = defaultdict(dict)
     versions: dict[int, int] = {}
-    for servant_id, quarter, score, version_id in Result.objects.filter(
+    decimals: dict[int, int] = {}  # the decimals the version keeps (002 p8), per servant
+    for servant_id, quarter, score, version_id, kept in Result.objects.filter(
         body_id=body_id, year=year, kind=kind, quarter__gt=0
-    ).values_list("servant_id", "quarter", "score", "version_id"):
+    ).values_list("servant_id", "quarter", "score", "version_id", "version__score_decimals"):
         quarters[servant_id][quarter] = score
-        versions[servant_id] = version_id
+        versions[servant_id], decimals[servant_id] = version_id, kept
     today = _today()
     items = []
     for servant_id, by_quarter in quarters.items():
-        average = scoring.year_average({q: by_quarter.get(q) for q in (1, 2, 3, 4)})
+        average = scoring.year_average(
+            {q: by_quarter.get(q) for q in (1, 2, 3, 4)}, decimals[servant_id]
+        )
         if average.score is None:
             continue
         # 002 p12: the servant is acquainted within the version's working days of the result.

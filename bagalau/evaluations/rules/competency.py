@@ -76,14 +76,14 @@ def check_indicator_count(count: int, *, field: str, label: str) -> None:
 
 def parse_mark(raw: object, *, field: str, label: str) -> bool | None:
     """A posted mark: "1" observed, "0" not observed, empty not marked; anything else 400."""
-    text = "" if raw is None else str(raw).strip().lower()
+    text = str(raw).strip().lower()  # None: "none", not marked
     if text in ("", "none"):
         return None
     if text in ("1", "true", "yes", "observed"):
         return True
     if text in ("0", "false", "no", "not_observed"):
         return False
-    raise DomainError(MSG_MARK, code="invalid", field=field, params={"field": label})
+    raise DomainError(MSG_MARK, field=field, params={"field": label})  # code "invalid"
 
 
 def applies(customer: bool, provides_public_services: bool) -> bool:

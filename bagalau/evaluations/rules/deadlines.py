@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bagalau.core.errors import DomainError
 
 MSG_QUARTER = _("The quarter must be 1, 2, 3 or 4 (0 for the whole year).")
+MSG_RULE = _("Unknown deadline rule.")
 
 
 def period_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -24,15 +26,16 @@ def period_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def day_of_next_month(period_end: date, day: int) -> date:
-    """ "No later than the Nth day of the month after the period" (002 p5): a calendar date."""
-    first = period_end + timedelta(days=1)
-    first = first.replace(day=1)
-    for candidate in (day, 31, 30, 29, 28):
-        try:
-            return first.replace(day=min(day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
+    """ "No later than the Nth day of the month after the period" (002 p5): a calendar date.
+
+    A day the month has not (the 31st of February) is its last day.
+    """
+    year, month = (
+        (period_end.year + 1, 1)
+        if period_end.month == 12
+        else (period_end.year, period_end.month + 1)
+    )
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def due_date(
@@ -58,4 +61,4 @@ def due_date(
         return add_working_days(base, amount)
     if rule == "wd_before":
         return add_working_days(base, -amount)
-    raise DomainError(_("Unknown deadline rule."), code="deadline_rule", field="rule")
+    raise DomainError(MSG_RULE, code="deadline_rule", field="rule")

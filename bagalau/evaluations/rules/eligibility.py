@@ -123,7 +123,8 @@ def eligibility(
     - under `min_months` in the position within the period → not evaluated (001 p4, 002 p6);
       with `months_from_return`, counted from the return from social leave or the end of
       studies when that is later than the appointment (001 p4);
-    - on probation on the evaluation date → not evaluated (001 p4);
+    - on probation on the evaluation date, or when the evaluation comes after the period
+      still on probation on its last day in the position → not evaluated (001 p4);
     - dismissed before the evaluation ends → evaluated without participation (002 p7);
     - absent on the evaluation date: deferred to the `deferral_working_days`-th working day
       after the day of return (that day not counted, methodology.md §6) when the kind defers (001 p4; 002 p6 for KPIs), otherwise evaluated without
@@ -140,12 +141,12 @@ def eligibility(
     first, last = months_in_position(stint, period_start, period_end)
     if not served_at_least(first, last, params.min_months):
         return Eligibility(Status.NOT_EVALUATED, Reason.UNDER_MIN_MONTHS)
-    if params.months_from_return:
-        restart = count_start(stint, absences, period_end)
-        if restart > stint.start and not served_at_least(
-            max(restart, period_start), last, params.min_months
-        ):
-            return Eligibility(Status.NOT_EVALUATED, Reason.UNDER_MIN_MONTHS_SINCE_RETURN)
+    if params.months_from_return and not served_at_least(
+        count_start(stint, absences, period_end), last, params.min_months
+    ):
+        # From the appointment, or from a return before the period, this is the check above
+        # again (it starts no later than `first`): only a return within the period fails it.
+        return Eligibility(Status.NOT_EVALUATED, Reason.UNDER_MIN_MONTHS_SINCE_RETURN)
     if (
         params.probation_excludes
         and stint.probation_end is not None
@@ -183,7 +184,7 @@ def _first_day_back(
     while changed:
         changed = False
         for other in absences:
-            if other.start <= back <= other.end and other.end > end:
+            if other.start <= back <= other.end:  # so it ends after `end`: back > end
                 end = other.end
                 back = add_working_days(end, 1)
                 changed = True

@@ -80,10 +80,10 @@ def parse_value(raw: object, *, field: str, label: str) -> Decimal | None:
             MSG_VALUE_NEGATIVE, code="value_negative", field=field, params={"field": label}
         )
     _sign, digits, exponent = value.normalize().as_tuple()
-    exponent = exponent if isinstance(exponent, int) else 0
-    decimals = max(0, -exponent)
-    whole = max(0, len(digits) + exponent)
-    if decimals > VALUE_DECIMALS or whole > VALUE_DIGITS:
+    # A finite value's exponent is a number: -exponent decimals, len + exponent whole digits
+    # (each at most 0 when there is none, which no limit refuses).
+    exponent = int(exponent)
+    if -exponent > VALUE_DECIMALS or len(digits) + exponent > VALUE_DIGITS:
         raise DomainError(
             MSG_VALUE_SIZE,
             code="value_size",

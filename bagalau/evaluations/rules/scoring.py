@@ -6,7 +6,6 @@ before it is banded. So 3.995 becomes 4.00 ("effectively") and 1.995 becomes 2.0
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,7 +63,7 @@ def parse_score(
     elif isinstance(raw, int | Decimal):
         value = Decimal(raw)
     elif isinstance(raw, float):
-        value = Decimal(repr(raw)) if math.isfinite(raw) else Decimal("NaN")
+        value = Decimal(repr(raw))  # "inf", "nan": not finite, refused below
     else:
         raise invalid
     if not value.is_finite():
@@ -92,15 +91,18 @@ def sheet_score(
 ) -> Decimal | None:
     """The sheet score: the (weighted) mean of the line scores, half-up (002 p32-33).
 
-    None while any line is empty: a partial sheet has no score.
+    None while any line is empty: a partial sheet has no score; None too when the weights
+    add up to zero (no line counts).
     """
-    if not scores or any(s is None for s in scores):
+    values = [s for s in scores if s is not None]
+    if not values or len(values) < len(scores):
         return None
-    weights = list(weights) if weights is not None else [Decimal(1)] * len(scores)
+    if weights is None:
+        return quantize(sum(values, Decimal(0)) / len(values), decimals)
     total_weight = sum(weights, Decimal(0))
     if total_weight <= 0:
         return None
-    total = sum((s * w for s, w in zip(scores, weights, strict=True) if s is not None), Decimal(0))
+    total = sum((s * w for s, w in zip(values, weights, strict=True)), Decimal(0))
     return quantize(total / total_weight, decimals)
 
 

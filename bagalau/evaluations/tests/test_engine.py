@@ -254,3 +254,37 @@ def test_a_kpi_sheet_without_lines_cannot_be_submitted(body2023):
     assert err.value.code == "no_lines"
     kpi.refresh_from_db()
     assert kpi.state == TaskState.ACTUALS_DUE and not Result.objects.filter(task=kpi).exists()
+
+
+@time_machine.travel("2026-04-03 10:00 +05:00")
+def test_the_sheet_score_keeps_the_versions_decimals(body2023):
+    # 002 p8 leaves the decimals kept to the version: with one, (4 + 4.5 + 3.5 + 5) / 4 =
+    # 4.25 is kept as 4.3 (half-up), not 4.25.
+    from bagalau.methodology.models import MethodologyVersion
+
+    w = body2023
+    MethodologyVersion.objects.filter(body=w.body).update(score_decimals=1)
+    task = task_of(approve_q1(w), w.servant)
+    sheet = SheetInput({"quality": "4", "deadlines": "4.5", "initiative": "3.5", "discipline": "5"})
+    done = transition(actor=w.users["heada"], task_id=task.pk, action="submit", sheet=sheet)
+    assert done.score == Decimal("4.3")
+    assert Result.objects.get(task=task).score == Decimal("4.3")
+
+
+@time_machine.travel("2026-07-06 10:00 +05:00")
+def test_the_year_mean_keeps_the_versions_decimals(body2023):
+    # 002 p5: the year result is the mean of the quarters: (4.00 + 3.50) / 2 = 3.75, kept
+    # with the version's one decimal as 3.8 (002 p8, half-up).
+    from bagalau.methodology.models import MethodologyVersion
+
+    w = body2023
+    version = MethodologyVersion.objects.get(body=w.body)
+    MethodologyVersion.objects.filter(pk=version.pk).update(score_decimals=1)
+    for quarter, score in ((1, Decimal("4.00")), (2, Decimal("3.50"))):
+        Result.objects.create(
+            body=w.body, servant=w.servant, version=version, kind="differentiation", year=2026,
+            quarter=quarter, original_score=score, score=score, band="proper",
+        )  # fmt: skip
+    assert services.year_results_form(actor=None, body_id=w.body.pk, year=2026) == 1
+    year = Result.objects.get(servant=w.servant, year=2026, quarter=0)
+    assert (year.score, year.quarters) == (Decimal("3.8"), [1, 2])

@@ -257,3 +257,123 @@ class TestQuartersMissing:
             QuarterState(3, approved=True, results=8, open_sheets=2),  # still being filled
         ]
         assert quarters_missing(states) == (2, 3, 4)
+
+
+class TestEdges:
+    """Issue 18 item 2: the edges, each expected value worked out by hand."""
+
+    def test_none_is_no_score_and_every_error_names_its_field_and_params(self):
+        # 002 p32-33: a score from 0 to 5, at most two decimals.
+        assert parse_score(None, field="quality", label="Quality") is None
+        cases = [
+            ("abc", "score_format", {"field": "Quality"}),
+            ("5.01", "score_range", {"field": "Quality", "low": D(0), "high": D(5)}),
+            ("3.333", "score_decimals", {"field": "Quality", "decimals": 2}),
+        ]
+        for raw, code, params in cases:
+            with pytest.raises(DomainError) as err:
+                parse_score(raw, field="quality", label="Quality")
+            assert (err.value.code, err.value.field, err.value.params) == (code, "quality", params)
+
+    def test_a_score_text_is_at_most_32_characters(self):
+        assert parse_score("4." + "0" * 30, field="q", label="Q") == D("4.00")  # 32
+        with pytest.raises(DomainError) as err:
+            parse_score("4." + "0" * 31, field="q", label="Q")  # 33
+        assert err.value.code == "score_format"
+
+    def test_the_versions_range(self):
+        # 002 p32: 0-5 by default; the version's own range otherwise.
+        assert parse_score("10", field="q", label="Q", low=D(1), high=D(10)) == D("10.00")
+        assert parse_score("1", field="q", label="Q", low=D(1), high=D(10)) == D("1.00")
+        with pytest.raises(DomainError) as err:
+            parse_score("0.99", field="q", label="Q", low=D(1), high=D(10))
+        assert (err.value.code, err.value.params) == (
+            "score_range", {"field": "Q", "low": D(1), "high": D(10)},
+        )  # fmt: skip
+
+    def test_one_decimal_kept(self):
+        # 002 p8 leaves the decimals to the version: with one, 3.75 has too many.
+        value = parse_score("3,5", field="q", label="Q", decimals=1)
+        assert str(value) == "3.5"
+        with pytest.raises(DomainError) as err:
+            parse_score("3.75", field="q", label="Q", decimals=1)
+        assert (err.value.code, err.value.params) == (
+            "score_decimals",
+            {"field": "Q", "decimals": 1},
+        )
+
+    def test_no_decimal_kept(self):
+        assert str(parse_score("4", field="q", label="Q", decimals=0)) == "4"
+        assert str(parse_score("4.0", field="q", label="Q", decimals=0)) == "4"
+        with pytest.raises(DomainError) as err:
+            parse_score("4.5", field="q", label="Q", decimals=0)
+        assert err.value.params == {"field": "Q", "decimals": 0}
+
+    def test_quantize_is_half_up_to_the_decimals_kept(self):
+        # 002 p8, the documented decision: half-up.
+        assert str(quantize(D("2.675"))) == "2.68"
+        assert str(quantize(D("2.5"), 0)) == "3"
+        assert str(quantize(D("4.25"), 1)) == "4.3"  # half-even would give 4.2
+
+    def test_the_sheet_score_with_other_decimals(self):
+        # 002 p33: the mean of the four parameters, 16.5 / 4 = 4.125, kept as the version says.
+        scores = [D("4"), D("5"), D("4"), D("3.5")]
+        assert str(sheet_score(scores, decimals=1)) == "4.1"
+        assert str(sheet_score(scores, decimals=0)) == "4"
+        assert str(sheet_score(scores, decimals=3)) == "4.125"
+        assert str(sheet_score([D("4.5"), D("4")], decimals=1)) == "4.3"  # 4.25 half-up
+        # Weighted: (4 × 1 + 5 × 3) / 4 = 4.75 → 4.8 with one decimal.
+        assert str(sheet_score([D(4), D(5)], [D(1), D(3)], decimals=1)) == "4.8"
+
+    def test_zero_and_fractional_weights(self):
+        # 002 p32-33: the weighted mean of the lines.
+        assert sheet_score([D(5), D(3)], [D(0), D(1)]) == D("3.00")  # a zero weight drops a line
+        assert sheet_score([D(4), D(5)], [D("0.25"), D("0.75")]) == D("4.75")  # 1 + 3.75
+        assert sheet_score([D(4), D(2)], [D("0.5"), D("0.5")]) == D("3.00")  # (2 + 1) / 1
+        # (0.8 + 0.6 + 0.3) / 0.6 = 2.8333…
+        assert sheet_score([D(4), D(2), D(3)], [D("0.2"), D("0.3"), D("0.1")]) == D("2.83")
+        assert sheet_score([D(4), D(2)], [D(0), D(0)]) is None  # no line counts
+        assert sheet_score([D("3.456")]) == D("3.46")
+        with pytest.raises(ValueError):
+            sheet_score([D(4), D(2)], [D(1)])  # one weight per line
+
+    def test_overlapping_or_gapped_band_rows(self):
+        # 002 p8: rows sharing an edge give the higher band; a score in a gap gets none.
+        overlapping = [BandRow("low", D(0), D(3)), BandRow("high", D(3), D(5))]
+        assert band_for(D("3.00"), overlapping).code == "high"
+        assert band_for(D("2.99"), overlapping).code == "low"
+        assert band_for(D("3.00"), list(reversed(overlapping))).code == "high"
+        gapped = [BandRow("low", D(0), D("1.99")), BandRow("high", D(3), D(5))]
+        assert band_for(D("2.50"), gapped) is None
+        assert band_for(None, BANDS) is None
+
+    def test_bands_after_rounding_to_the_versions_decimals(self):
+        # 002 p8: rounded first, then banded: with one decimal 3.95 is 4.0.
+        assert band_for(D("3.95"), BANDS, decimals=1).code == "effective"
+        assert band_for(D("3.94"), BANDS, decimals=1).code == "proper"
+        assert band_for(D("3.5"), BANDS, decimals=0).code == "effective"
+
+    def test_a_year_with_no_evaluated_quarter(self):
+        # 002 p5: the mean of the evaluated quarters: none, no year result.
+        from bagalau.evaluations.rules.scoring import YearAverage
+
+        nothing = {1: None, 2: None, 3: None, 4: None}
+        assert year_average(nothing) == YearAverage(None, (), (1, 2, 3, 4))
+        assert year_average({}) == YearAverage(None, (), ())
+        unsorted = {4: D("3.00"), 2: None, 1: D("4.00"), 3: None}
+        assert year_average(unsorted) == YearAverage(D("3.50"), (1, 4), (2, 3))
+
+    def test_the_year_average_with_other_decimals(self):
+        # 002 p5: 10.75 / 3 = 3.5833…
+        quarters = {1: D("4.00"), 2: D("3.50"), 3: D("3.25"), 4: None}
+        assert str(year_average(quarters).score) == "3.58"
+        assert str(year_average(quarters, decimals=1).score) == "3.6"
+        assert str(year_average(quarters, decimals=0).score) == "4"
+
+    def test_one_open_sheet_or_one_result_is_enough(self):
+        # 002 p5: one sheet still open leaves the quarter incomplete; one result completes it.
+        states = [
+            QuarterState(1, approved=True, results=1, open_sheets=0),
+            QuarterState(2, approved=True, results=5, open_sheets=1),
+        ]
+        assert quarters_missing(states) == (2,)
