@@ -48,7 +48,7 @@ _CENTURY_BASE = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 def validate_iin(value: str) -> str:
     """Return the IIN cleaned of spaces, or raise DomainError naming the field `iin`."""
     number = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):  # ASCII digits: \d takes any script's
         raise DomainError(MSG_IIN_FORMAT, code="iin_format", field="iin")
     yy, mm, dd, century = int(number[0:2]), int(number[2:4]), int(number[4:6]), int(number[6])
     # The 7th digit gives the century of birth and sex: 1-2 the 19th, 3-4 the 20th, 5-6 the
@@ -69,7 +69,7 @@ def validate_iin(value: str) -> str:
 def validate_bin(value: str) -> str:
     """Return the BIN cleaned of spaces, or raise DomainError naming the field `bin`."""
     number = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):  # ASCII digits: \d takes any script's
         raise DomainError(MSG_BIN_FORMAT, code="bin_format", field="bin")
     if not _has_valid_checksum(number):
         raise DomainError(MSG_BIN_CHECKSUM, code="bin_checksum", field="bin")

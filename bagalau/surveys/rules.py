@@ -140,6 +140,7 @@ def propose_respondents(
     chosen: list[tuple[int, str]] = []
     if (
         person.supervisor_id is not None
+        and person.supervisor_id != subject_id
         and person.supervisor_id in people
         and person.supervisor_id not in away
     ):
