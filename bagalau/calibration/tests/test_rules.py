@@ -304,3 +304,14 @@ def test_each_feedback_topic_is_named_when_left_blank():
             assert err.message is rules.MSG_TOPIC
     err = _error(rules.check_feedback, {})
     assert err.field == "achievements"
+
+
+def test_the_tally_keeps_the_count_of_the_session_whatever_rule_decides():
+    # 002 p42: the protocol shows the supporters, each proposal with its votes, the
+    # participants and the score before the session, by majority as by the tie rule.
+    t = rules.tally(D("4"), [D("5"), D("3"), D("3"), D("3"), None], participants=5)
+    assert t == rules.Tally(1, ((D("3"), 3), (D("5"), 1)), D("3"), "majority", 5, D("4"))
+    t = rules.tally(D("4"), [D("2"), D("2"), D("5"), None], participants=6,
+                    tie_rule=rules.TIE_MOST_VOTES)  # fmt: skip
+    assert t == rules.Tally(1, ((D("2"), 2), (D("5"), 1)), D("2"), rules.TIE_MOST_VOTES, 6, D("4"))
+    assert t.moved

@@ -630,3 +630,19 @@ class TestSecondmentTable:
                 "reason_required", "reason", {},
             )  # fmt: skip
             assert err.value.message is rules.MSG_SECONDMENT_REASON
+
+
+def test_a_decline_with_no_reason_given_is_refused():
+    # Issue 11 item 6: the host says why it declines; omitting the reason is no reason.
+    with pytest.raises(DomainError) as err:
+        rules.check_secondment_transition("decline", rules.SECONDMENT_PROPOSED, [rules.HOST_HR])
+    assert (err.value.code, err.value.field) == ("reason_required", "reason")
+
+
+def test_both_digits_of_the_year_decide_a_leap_day():
+    # 001 p1: YY is two digits. 29 Feb 2020 is real (2020 is a leap year), 29 Feb 2010 is not
+    # (read as one digit, 2000, or as three, 2200, the answers would swap). Check digits by hand:
+    # 2·1 + 0 + 0 + 2·4 + 2·5 + 9·6 + 5·7 + 0 + 0 + 1·10 + 0 = 119; 119 mod 11 = 9
+    assert rules.validate_iin("200229500109") == "200229500109"
+    # 1·1 + 0 + 0 + 2·4 + 2·5 + 9·6 + 5·7 + 0 + 0 + 0 + 1·11 = 119; 119 mod 11 = 9
+    _refused(rules.validate_iin, "100229500019", "iin_date", "iin", rules.MSG_IIN_DATE)

@@ -337,8 +337,9 @@ def test_training_topics_order_and_means_by_hand():
     ]
     assert rules.training_topics(reports[:3], min_people=3) != []
     assert rules.training_topics(reports[:3], min_people=4) == []
-    # The fifth report (nothing shown) does not count as a person.
+    # The fifth report (nothing shown) does not count as a person, wherever it comes.
     assert rules.training_topics(reports[:2] + reports[4:]) == []
+    assert rules.training_topics(reports[4:] + reports[:4]) == topics
 
 
 def test_a_topic_no_one_has_weakest_is_listed_with_nobody():
@@ -382,3 +383,10 @@ def test_the_questionnaire_keeps_an_item_per_competency_of_the_version():
         Problem(rules.MSG_NO_ITEMS, "no_items", (), {"competency": "Results"}),
     ]
     assert rules.questionnaire_problems([rules.ItemLine(1, 7)], {7: "Ethics"}) == []
+
+
+def test_an_item_nobody_answered_hides_its_competency_and_counts_nobody():
+    # Issue 15: three answered item 10, nobody item 13: the competency has 0 full answers.
+    ratings = _ratings("ethics", [10], [4, 4, 4])
+    (result,) = rules.aggregate(ratings, {"ethics": [10, 13]}, min_shown=1)
+    assert (result.score, result.respondents, result.self_score) == (None, 0, None)
