@@ -646,3 +646,11 @@ def test_both_digits_of_the_year_decide_a_leap_day():
     assert rules.validate_iin("200229500109") == "200229500109"
     # 1·1 + 0 + 0 + 2·4 + 2·5 + 9·6 + 5·7 + 0 + 0 + 0 + 1·11 = 119; 119 mod 11 = 9
     _refused(rules.validate_iin, "100229500019", "iin_date", "iin", rules.MSG_IIN_DATE)
+
+
+def test_a_member_of_a_top_unit_reports_to_its_head_and_no_further():
+    # 002 p2(3): the first head's unit has no parent: the chain ends at its head.
+    units = {1: rules.UnitNode(1, None, 10), 2: rules.UnitNode(2, 1, 20)}
+    assert rules.supervisor_chain(11, 1, False, units) == [10]
+    assert rules.supervisor_chain(20, 2, True, units) == [10]
+    assert rules.supervisor_chain(10, 1, True, units) == []
