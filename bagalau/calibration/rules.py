@@ -224,7 +224,8 @@ def tally(
     """
     votes: Counter[Decimal] = Counter(current if p is None else p for p in proposals)
     support = votes.get(current, 0)
-    others = tuple(sorted(((s, n) for s, n in votes.items() if s != current), key=lambda x: x[0]))
+    # The proposals by score: each score once (a Counter key), so the pairs sort by it.
+    others = tuple(sorted((s, n) for s, n in votes.items() if s != current))
     for score, count in votes.items():
         if 2 * count > participants:
             return Tally(support, others, score, "majority", participants, current)

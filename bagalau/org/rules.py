@@ -5,6 +5,7 @@ No ORM, no I/O: values in, values out. Tests cite the source of each rule.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
@@ -30,12 +31,11 @@ MSG_BIN_CHECKSUM = _("The BIN check digit is wrong: please check the number.")
 def kz_check_digit(first11: str) -> int | None:
     """The control digit of a Kazakh IIN/BIN (None when the number cannot be valid)."""
     digits = [int(c) for c in first11]
-    total = sum(d * w for d, w in zip(digits, _WEIGHTS_1, strict=True)) % 11
-    if total == 10:
-        total = sum(d * w for d, w in zip(digits, _WEIGHTS_2, strict=True)) % 11
-        if total == 10:
-            return None
-    return total
+    for weights in (_WEIGHTS_1, _WEIGHTS_2):  # a 10 from the first weights takes the second
+        total = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        if total != 10:
+            return total
+    return None
 
 
 def _has_valid_checksum(number: str) -> bool:
@@ -45,22 +45,26 @@ def _has_valid_checksum(number: str) -> bool:
 _CENTURY_BASE = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
 
+def _is_real_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def validate_iin(value: str) -> str:
     """Return the IIN cleaned of spaces, or raise DomainError naming the field `iin`."""
     number = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):  # ASCII digits: \d takes any script's
         raise DomainError(MSG_IIN_FORMAT, code="iin_format", field="iin")
     yy, mm, dd, century = int(number[0:2]), int(number[2:4]), int(number[4:6]), int(number[6])
     # The 7th digit gives the century of birth and sex: 1-2 the 19th, 3-4 the 20th, 5-6 the
     # 21st; any other digit cannot start a birth date, and a date must exist in its own
     # century's calendar (29 February 2000, not 1900).
     base = _CENTURY_BASE.get(century)
-    try:
-        if base is None:
-            raise ValueError(century)
-        date(base + yy, mm, dd)
-    except ValueError:
-        raise DomainError(MSG_IIN_DATE, code="iin_date", field="iin") from None
+    if base is None or not _is_real_date(base + yy, mm, dd):
+        raise DomainError(MSG_IIN_DATE, code="iin_date", field="iin")
     if not _has_valid_checksum(number):
         raise DomainError(MSG_IIN_CHECKSUM, code="iin_checksum", field="iin")
     return number
@@ -69,7 +73,7 @@ def validate_iin(value: str) -> str:
 def validate_bin(value: str) -> str:
     """Return the BIN cleaned of spaces, or raise DomainError naming the field `bin`."""
     number = re.sub(r"\s+", "", value or "")
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):  # ASCII digits: \d takes any script's
         raise DomainError(MSG_BIN_FORMAT, code="bin_format", field="bin")
     if not _has_valid_checksum(number):
         raise DomainError(MSG_BIN_CHECKSUM, code="bin_checksum", field="bin")
@@ -161,7 +165,7 @@ def category_group(
     *,
     is_deputy: bool = False,
     catalog: str | None = None,
-    body_name: str = "",
+    body_name: str | None = None,
 ) -> int:
     """The indicator group (1 first heads, 2 unit heads, 3 other staff) of a position.
 
@@ -198,6 +202,10 @@ class UnitNode:
     head_position_id: int | None
 
 
+def _parent(node: UnitNode, units: Mapping[int, UnitNode]) -> UnitNode | None:
+    return units.get(node.parent_id) if node.parent_id is not None else None
+
+
 def supervisor_chain(
     position_id: int,
     unit_id: int,
@@ -218,14 +226,14 @@ def supervisor_chain(
         chain.append(override_position_id)
     node: UnitNode | None = units.get(unit_id)
     if node is not None and is_head:
-        node = units.get(node.parent_id) if node.parent_id is not None else None
+        node = _parent(node, units)
     seen: set[int] = set()
     while node is not None and node.id not in seen:
         seen.add(node.id)
         head = node.head_position_id
         if head is not None and head != position_id and head not in chain:
             chain.append(head)
-        node = units.get(node.parent_id) if node.parent_id is not None else None
+        node = _parent(node, units)
     return chain
 
 
@@ -281,12 +289,7 @@ def add_months(day: date, months: int) -> date:
     """Calendar months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - unreachable
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:

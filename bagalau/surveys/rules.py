@@ -140,6 +140,7 @@ def propose_respondents(
     chosen: list[tuple[int, str]] = []
     if (
         person.supervisor_id is not None
+        and person.supervisor_id != subject_id
         and person.supervisor_id in people
         and person.supervisor_id not in away
     ):
@@ -193,7 +194,8 @@ class Result:
         return self.score is not None
 
 
-def _mean(values: Sequence[int]) -> Decimal:
+def _mean(values: Sequence[Decimal | int]) -> Decimal:
+    """The mean to two decimals, exact and half-up (002 p8)."""
     return (Decimal(sum(values)) / Decimal(len(values))).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
@@ -215,9 +217,9 @@ def aggregate(
     results = []
     for code, item_ids in items.items():
         count = min((per_item.get(i, 0) for i in item_ids), default=0)
-        values = others.get(code, [])
+        values = others.get(code)
         score = _mean(values) if count >= min_shown and values else None
-        own = selves.get(code, [])
+        own = selves.get(code)
         results.append(Result(code, score, count, _mean(own) if own else None))
     return results
 
@@ -267,14 +269,7 @@ def training_topics(
             weakest[code] = weakest.get(code, 0) + 1
     if people < min_people:
         return []
-    topics = [
-        Topic(
-            code,
-            weakest.get(code, 0),
-            (sum(v, Decimal(0)) / Decimal(len(v))).quantize(TWO, ROUND_HALF_UP),
-        )
-        for code, v in scores.items()
-    ]
+    topics = [Topic(code, weakest.get(code, 0), _mean(v)) for code, v in scores.items()]
     return sorted(topics, key=lambda t: (-t.people, t.mean, t.competency))
 
 

@@ -161,3 +161,169 @@ def test_the_secretary_comes_from_the_working_body():
         rules.check_secretary(False)
     assert err.value.code == "secretary_not_hr"
     rules.check_secretary(True)
+
+
+# --- Issue 18 item 2: every branch and every refusal's code, field and params ------------------
+
+
+def _error(call, *args, **kwargs):
+    with pytest.raises(DomainError) as err:
+        call(*args, **kwargs)
+    assert type(err.value) is DomainError
+    return err.value
+
+
+def test_each_composition_refusal_names_its_code_field_and_params():
+    # 001 p5 (five members), p31-34 (one chair, one non-voting secretary), checked in that
+    # order: a person twice, the chair, the secretary, the number.
+    err = _error(rules.check_composition, [*seats(5), Seat(10, SECRETARY)])
+    assert (err.code, err.field, err.params, err.message) == (
+        "twice",
+        "members",
+        {},
+        rules.MSG_TWICE,
+    )
+    err = _error(rules.check_composition, [*seats(5), Seat(2, CHAIR)])
+    assert (err.code, err.field, err.params) == ("no_chair", "chair", {})
+    assert err.message is rules.MSG_NO_CHAIR
+    err = _error(rules.check_composition, [*seats(5), Seat(98, SECRETARY)])
+    assert (err.code, err.field, err.params) == ("no_secretary", "secretary", {})
+    assert err.message is rules.MSG_NO_SECRETARY
+    err = _error(rules.check_composition, seats(4))
+    assert (err.code, err.field, err.params) == (
+        "too_few_members",
+        "members",
+        {"count": 4, "min": 5},
+    )
+    assert err.message is rules.MSG_TOO_FEW
+    # A chair missing and too few: the chair is named first.
+    assert _error(rules.check_composition, seats(4)[1:]).code == "no_chair"
+
+
+def test_a_version_may_require_another_number_of_members():
+    # 004 and the version's own row: the minimum is data; exactly the minimum is enough.
+    rules.check_composition(seats(3), minimum=3)
+    err = _error(rules.check_composition, seats(3), minimum=4)
+    assert err.params == {"count": 3, "min": 4}
+    rules.check_composition(seats(7))
+    assert rules.voting_count(seats(7)) == 7
+    assert rules.voting_count([Seat(1, SECRETARY), Seat(2, "observer")]) == 0
+
+
+def test_the_secretary_refusal_names_its_field():
+    err = _error(rules.check_secretary, False)
+    assert (err.code, err.field, err.params) == ("secretary_not_hr", "secretary", {})
+    assert err.message is rules.MSG_SECRETARY_HR
+
+
+@pytest.mark.parametrize(
+    ("voting", "needed"), [(0, 0), (1, 1), (2, 2), (3, 2), (4, 3), (5, 4), (6, 4), (9, 6), (10, 7)]
+)
+def test_two_thirds_rounded_up(voting, needed):
+    # 001 p30: ceil(2 × voting / 3), by hand: 2·4/3 = 2.67 → 3; 2·9/3 = 6; 2·10/3 = 6.67 → 7.
+    assert rules.quorum_needed(voting) == needed
+    if voting:
+        assert rules.has_quorum(needed, voting)
+        assert not rules.has_quorum(needed - 1, voting)
+
+
+def test_no_members_is_no_quorum_and_the_refusal_says_how_many():
+    # 001 p30.
+    assert not rules.has_quorum(0, 0)
+    assert not rules.has_quorum(1, 0)
+    assert rules.has_quorum(6, 5)
+    err = _error(rules.check_quorum, 3, 5)
+    assert (err.code, err.field) == ("no_quorum", "attendance")
+    assert err.params == {"present": 3, "voting": 5, "needed": 4}
+    assert err.message is rules.MSG_QUORUM
+    rules.check_quorum(4, 5)
+
+
+def test_each_vote_refusal_names_its_code_and_field():
+    # 001 p32-34, p38.
+    base = {"present": True, "corrected": None, "low": D(0), "high": D(5)}
+    for role, present, choice, code, field, message in (
+        (SECRETARY, True, APPROVE, "not_voting", "voter", rules.MSG_NOT_VOTING),
+        ("observer", True, APPROVE, "not_voting", "voter", rules.MSG_NOT_VOTING),
+        (CHAIR, False, APPROVE, "not_present", "voter", rules.MSG_NOT_PRESENT),
+        (MEMBER, True, "abstain", "choice", "choice", rules.MSG_CHOICE),
+        (MEMBER, True, REVISE, "corrected_required", "corrected", rules.MSG_CORRECTED),
+    ):
+        err = _error(
+            rules.check_vote, **{**base, "role": role, "present": present, "choice": choice}
+        )
+        assert (err.code, err.field, err.params) == (code, field, {}), code
+        assert err.message is message
+
+
+def test_a_corrected_result_lies_within_the_scale_ends_included():
+    # 001 p38: the corrected result on the version's scale.
+    for corrected in (D(0), D(5)):
+        rules.check_vote(role=MEMBER, present=True, choice=REVISE, corrected=corrected,
+                         low=D(0), high=D(5))  # fmt: skip
+    for corrected in (D("-0.5"), D("5.5")):
+        err = _error(rules.check_vote, role=MEMBER, present=True, choice=REVISE,
+                     corrected=corrected, low=D(0), high=D(5))  # fmt: skip
+        assert (err.code, err.field) == ("corrected_range", "corrected")
+        assert err.params == {"low": D(0), "high": D(5)}
+        assert err.message is rules.MSG_CORRECTED_RANGE
+    # An approval keeps no corrected result: whatever is sent is not checked nor counted.
+    rules.check_vote(role=MEMBER, present=True, choice=APPROVE, corrected=D(9), low=D(0), high=D(5))
+    assert Ballot(1, APPROVE, D(9)).option == (APPROVE, None)
+    assert Ballot(1, REVISE, D(3)).option == (REVISE, D(3))
+
+
+def test_no_votes_and_no_majority_name_the_case():
+    # 001 p32-33: the case's order number tells the secretary which case to vote again.
+    err = _error(rules.decide, [], chair_id=1, order=3)
+    assert (err.code, err.field, err.params) == ("no_votes", "votes", {"order": 3})
+    assert err.message is rules.MSG_NO_VOTES
+    assert _error(rules.decide, [], chair_id=1).params == {"order": 0}
+    ballots = [Ballot(2, REVISE, D(3)), Ballot(3, APPROVE)]
+    err = _error(rules.decide, ballots, chair_id=1, order=4)
+    assert (err.code, err.field, err.params) == ("no_majority", "votes", {"order": 4})
+    assert err.message is rules.MSG_NO_MAJORITY
+    assert _error(rules.decide, ballots, chair_id=None).code == "no_majority"
+    assert _error(rules.decide, ballots, chair_id=1).params == {"order": 0}
+
+
+def test_revisions_to_different_results_are_different_options():
+    # 001 p32: two revise-to-3 and one revise-to-2 against two approvals: 2 against 2 at the
+    # top; the chair (voter 1) revised to 3, so revise to 3 wins, decided by the chair.
+    ballots = [Ballot(1, REVISE, D(3)), Ballot(2, REVISE, D(3)), Ballot(3, REVISE, D(2)),
+               Ballot(4, APPROVE), Ballot(5, APPROVE)]  # fmt: skip
+    outcome = rules.decide(ballots, chair_id=1)
+    assert outcome == rules.Outcome(REVISE, D(3), 2, 5, True)
+    # The chair voted for the option outside the tie: nothing is decided.
+    err = _error(rules.decide, ballots, chair_id=3)
+    assert err.code == "no_majority"
+
+
+def test_a_single_leader_wins_whatever_the_chair_voted():
+    # 001 p32: 2 approvals against 1 revision; the chair revised.
+    ballots = [Ballot(1, REVISE, D(3)), Ballot(2, APPROVE), Ballot(3, APPROVE)]
+    assert rules.decide(ballots, chair_id=1) == rules.Outcome(APPROVE, None, 2, 3, False)
+    assert rules.decide(ballots[:1], chair_id=None) == rules.Outcome(REVISE, D(3), 1, 1, False)
+
+
+def test_the_meeting_date_refusal_and_a_versions_notice():
+    # 001 p29 with the version's days: 3 working days after Thu 10 Dec 2026 (16-17 off):
+    # Fri 11, Mon 14, Tue 15 → Tue 15 Dec.
+    notified = date(2026, 12, 10)
+    assert rules.earliest_meeting(notified, add, 3) == date(2026, 12, 15)
+    assert rules.earliest_meeting(notified, add) == date(2026, 12, 23)
+    rules.check_meeting_date(date(2026, 12, 15), notified, add, 3)
+    err = _error(rules.check_meeting_date, date(2026, 12, 14), notified, add, 3)
+    assert (err.code, err.field) == ("too_early", "date")
+    assert err.params == {"days": 3, "earliest": "2026-12-15"}
+    assert err.message is rules.MSG_TOO_EARLY
+    assert _error(rules.check_meeting_date, date(2026, 12, 22), notified, add).params == {
+        "days": 7, "earliest": "2026-12-23",
+    }  # fmt: skip
+
+
+def test_the_appeal_term_and_a_versions_term():
+    # 001 p42: 2 working days after Thu 10 Dec 2026 are Fri 11, Mon 14 → Mon 14 Dec.
+    assert rules.appeal_due(date(2026, 12, 10), add, 2) == date(2026, 12, 14)
+    assert rules.appeal_late(date(2026, 12, 15), date(2026, 12, 14))
+    assert not rules.appeal_late(date(2026, 12, 13), date(2026, 12, 14))
