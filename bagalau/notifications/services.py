@@ -309,11 +309,11 @@ def message_id(row: Notification) -> str:
     that is sent again after STUCK_AFTER; the second copy carries the same Message-ID, so
     mail servers and clients that drop duplicates by it show the message once.
     """
-    domain = DEFAULT_FROM_EMAIL_DOMAIN.sub("", settings.DEFAULT_FROM_EMAIL) or "bagalau"
+    domain = _AROUND_THE_DOMAIN.sub("", settings.DEFAULT_FROM_EMAIL) or "bagalau"
     return f"<notification-{row.pk}@{domain}>"
 
 
-DEFAULT_FROM_EMAIL_DOMAIN = re.compile(r"^.*@|>.*$")
+_AROUND_THE_DOMAIN = re.compile(r"^.*@|>.*$")  # "Bagalau <hr@gov.kz>" → "gov.kz"
 
 
 def send_mail(

@@ -29,17 +29,24 @@ def at(day: str) -> Any:
 
 
 @contextmanager
-def built(django_db_blocker: Any, day: str) -> Iterator[str]:
-    """Build the demo as of `day`; yields what `manage.py demo` printed."""
-    # The tests' hasher (conftest.py), so that the demo's password signs in during them.
+def rolled_back(django_db_blocker: Any) -> Iterator[None]:
+    """A transaction for a module's data, rolled back after it (the tests' savepoints
+    nest inside), with the tests' password hasher so demo passwords sign in."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            out = StringIO()
-            call_command("demo", "--date", day, stdout=out)
-            yield out.getvalue()
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@contextmanager
+def built(django_db_blocker: Any, day: str) -> Iterator[str]:
+    """Build the demo as of `day`; yields what `manage.py demo` printed."""
+    with rolled_back(django_db_blocker):
+        out = StringIO()
+        call_command("demo", "--date", day, stdout=out)
+        yield out.getvalue()

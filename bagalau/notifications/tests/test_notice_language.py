@@ -24,15 +24,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import time_machine
-from django.db import transaction
 from django.db.models.signals import pre_save
 from django.test import TestCase
-from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from bagalau.core.models import User
 from bagalau.core.tests.test_translations import entries, latin_words
+from bagalau.demo.tests.shared import at, rolled_back
 from bagalau.notifications import messages
 from bagalau.notifications.models import Notification
 
@@ -171,22 +169,15 @@ def run(request: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[
     def read_in(sender: Any, instance: User, **kwargs: Any) -> None:
         instance.language = reader
 
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     pre_save.connect(read_in, sender=User, dispatch_uid="notice-language")
     try:
-        with django_db_blocker.unblock(), fast:
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                with translation.override(actor):
-                    demo.build(reset=False, today=date.fromisoformat(DAY))
-                    User.objects.update(language=reader)
-                    with time_machine.travel(f"{DAY} 10:00 +05:00", tick=False):
-                        send_the_rest(date.fromisoformat(DAY))
-                yield actor, reader
-            finally:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
+        with rolled_back(django_db_blocker):
+            with translation.override(actor):
+                demo.build(reset=False, today=date.fromisoformat(DAY))
+                User.objects.update(language=reader)
+                with at(DAY):
+                    send_the_rest(date.fromisoformat(DAY))
+            yield actor, reader
     finally:
         pre_save.disconnect(dispatch_uid="notice-language", sender=User)
 
