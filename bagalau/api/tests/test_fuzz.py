@@ -7,7 +7,7 @@ ids of a real body, schedule, sheet, servant, result, notification and work plan
 behind the 404s are reached too. The calls go in-process through the WSGI application,
 authenticated as an HR officer and as an evaluator (Bearer token and session, writes included);
 each call runs in a savepoint rolled back afterwards, so the examples do not depend on each
-other. FUZZ_EXAMPLES sets the examples per operation and mode (default 20); FUZZ_ONLY, a path
+other. FUZZ_EXAMPLES sets the examples per operation and mode (default 12); FUZZ_ONLY, a path
 regex, limits the run to some operations.
 """
 
@@ -36,7 +36,7 @@ from bagalau.api.models import ApiToken
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 
 @pytest.fixture

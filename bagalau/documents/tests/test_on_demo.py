@@ -1,8 +1,9 @@
 """Every test of the official forms that reads the built demo, on one build of it.
 
 Building the demo replays more than a year of evaluations (about 25 s on SQLite, longer on
-PostgreSQL), once per module that asks for it (bagalau/demo/tests/shared.py). The forms'
-checks live beside their apps in `tests/*_checks.py` (not collected alone) and all take the
+PostgreSQL), once per module that asks for it (bagalau/demo/tests/shared.py). The notices'
+language check of Kazakh readers (notifications/tests/language_checks.py) reads this build
+too. The forms' checks live beside their apps in `tests/*_checks.py` (not collected alone) and all take the
 module-scoped `demo` fixture: this module collects them under one build, the day they were
 written for. A test keeps its name, prefixed with its source (`test_commission__…`).
 """
@@ -27,6 +28,7 @@ SOURCES = (
     "bagalau.commission.tests.printed_checks",
     "bagalau.calibration.tests.printed_checks",
     "bagalau.surveys.tests.printed_checks",
+    "bagalau.notifications.tests.language_checks",
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def _collect() -> dict[str, Any]:
     for name in SOURCES:
         module = importlib.import_module(name)
         assert getattr(module, "DAY", DAY) == DAY, f"{name} reads the demo of another day"
-        source = name.split(".")[1] if "printed_checks" in name else name.rsplit(".", 1)[1]
+        source = name.rsplit(".", 1)[1] if ".documents." in name else name.split(".")[1]
         for attr, value in vars(module).items():
             if attr.startswith("test_") and callable(value):
                 found[f"test_{source}__{attr[5:]}"] = value
