@@ -7,6 +7,7 @@ import pytest
 
 from bagalau.calibration import rules
 from bagalau.core.errors import Conflict, DomainError, PermissionDenied
+from bagalau.core.tests.errors import domain_error
 from bagalau.evaluations.rules.workflow import HR, available, check_transition
 from bagalau.workdays.rules import WEEKDAYS_ONLY, Calendar, add_working_days
 
@@ -153,19 +154,12 @@ def test_the_feedback_meeting_covers_its_three_topics():
 # Dates worked on the calendar of July 2026 (weekdays only): Wed 1, Thu 2, Fri 3, Mon 6 ... .
 
 
-def _error(call, *args, **kwargs):
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert type(caught.value) is DomainError
-    return caught.value
-
-
 def test_the_application_refusals_name_their_code_field_and_params():
     # 002 p13: from acquaintance, within 5 working days (Wed 1 July → Wed 8 July).
-    err = _error(rules.check_application, None, date(2026, 7, 1), add)
+    err = domain_error(rules.check_application, None, date(2026, 7, 1), add)
     assert (err.code, err.field, err.params) == ("not_acquainted", "result", {})
     assert err.message is rules.MSG_NOT_ACQUAINTED
-    err = _error(rules.check_application, date(2026, 7, 1), date(2026, 7, 9), add)
+    err = domain_error(rules.check_application, date(2026, 7, 1), date(2026, 7, 9), add)
     assert (err.code, err.field, err.params) == ("late", "text", {"days": 5, "last": "2026-07-08"})
     assert err.message is rules.MSG_LATE
 
@@ -177,7 +171,7 @@ def test_the_version_may_set_another_number_of_days():
     assert rules.check_application(date(2026, 7, 1), date(2026, 7, 3), add, days=2) == (
         date(2026, 7, 3)
     )
-    err = _error(rules.check_application, date(2026, 7, 1), date(2026, 7, 6), add, days=2)
+    err = domain_error(rules.check_application, date(2026, 7, 1), date(2026, 7, 6), add, days=2)
     assert err.params == {"days": 2, "last": "2026-07-03"}
     assert rules.decision_due(date(2026, 7, 3), add, 1) == date(2026, 7, 6)
     assert rules.session_due(date(2026, 7, 3), add, 1) == date(2026, 7, 6)
@@ -192,20 +186,20 @@ def test_the_version_may_set_another_number_of_days():
 def test_the_session_date_refusals_name_their_code_field_and_params():
     # 002 p40: on or after the application (Wed 8 July), by its 10th working day (Wed 22).
     rules.check_session_date(date(2026, 7, 8), date(2026, 7, 8), add)
-    err = _error(rules.check_session_date, date(2026, 7, 7), date(2026, 7, 8), add)
+    err = domain_error(rules.check_session_date, date(2026, 7, 7), date(2026, 7, 8), add)
     assert (err.code, err.field, err.params) == (
         "session_early",
         "session_date",
         {"day": "2026-07-08"},
     )
     assert err.message is rules.MSG_SESSION_EARLY
-    err = _error(rules.check_session_date, date(2026, 7, 23), date(2026, 7, 8), add)
+    err = domain_error(rules.check_session_date, date(2026, 7, 23), date(2026, 7, 8), add)
     assert (err.code, err.field) == ("session_late", "session_date")
     assert err.params == {"days": 10, "last": "2026-07-22"}
     assert err.message is rules.MSG_SESSION_LATE
     # A version's 2 days: Fri 10 July is the last.
     rules.check_session_date(date(2026, 7, 10), date(2026, 7, 8), add, days=2)
-    err = _error(rules.check_session_date, date(2026, 7, 13), date(2026, 7, 8), add, days=2)
+    err = domain_error(rules.check_session_date, date(2026, 7, 13), date(2026, 7, 8), add, days=2)
     assert err.params == {"days": 2, "last": "2026-07-10"}
 
 
@@ -213,7 +207,7 @@ def test_a_session_has_at_least_one_participant():
     # 002 p39: the authorized person approves the participants.
     rules.check_participants(1)
     for count in (0, -1):
-        err = _error(rules.check_participants, count)
+        err = domain_error(rules.check_participants, count)
         assert (err.code, err.field, err.params) == ("participants", "participants", {})
         assert err.message is rules.MSG_PARTICIPANTS
 
@@ -223,19 +217,19 @@ def test_a_position_refusal_names_the_scale_and_the_score():
     kwargs = {"current": D("4"), "score_min": D("0"), "score_max": D("5")}
     rules.check_position(D("0"), "x", **kwargs)
     rules.check_position(D("5"), "x", **kwargs)
-    err = _error(rules.check_position, D("5.01"), "x", **kwargs)
+    err = domain_error(rules.check_position, D("5.01"), "x", **kwargs)
     assert (err.code, err.field, err.params) == (
         "score_range",
         "score",
         {"min": D("0"), "max": D("5")},
     )
     assert err.message is rules.MSG_SCORE_RANGE
-    err = _error(rules.check_position, D("-0.01"), "x", **kwargs)
+    err = domain_error(rules.check_position, D("-0.01"), "x", **kwargs)
     assert err.code == "score_range"
-    err = _error(rules.check_position, D("4.00"), "x", **kwargs)
+    err = domain_error(rules.check_position, D("4.00"), "x", **kwargs)
     assert (err.code, err.field, err.params) == ("score_same", "score", {"score": D("4")})
     assert err.message is rules.MSG_SCORE_SAME
-    err = _error(rules.check_position, D("3"), "\t\n", **kwargs)
+    err = domain_error(rules.check_position, D("3"), "\t\n", **kwargs)
     assert (err.code, err.field, err.params) == ("arguments", "arguments", {})
     assert err.message is rules.MSG_ARGUMENTS
     rules.check_position(None, "   ", **kwargs)  # support needs no arguments
@@ -277,7 +271,7 @@ def test_every_approved_participant_gives_a_position():
     assert rules.missing_positions(5, 2) == 3
     assert rules.missing_positions(2, 5) == 0
     rules.check_all_voted(2, 3)
-    err = _error(rules.check_all_voted, 5, 3)
+    err = domain_error(rules.check_all_voted, 5, 3)
     assert (err.code, err.field, err.params) == ("not_all_voted", "positions", {"missing": 2})
     assert err.message is rules.MSG_NOT_ALL_VOTED
 
@@ -286,10 +280,12 @@ def test_the_appeal_refusals_name_their_code_field_and_params():
     # 002 p14: filed on or after the decision, with one of the outcomes.
     for outcome in rules.APPEAL_OUTCOMES:
         rules.check_appeal(date(2026, 7, 22), date(2026, 7, 22), outcome)
-    err = _error(rules.check_appeal, date(2026, 7, 22), date(2026, 7, 22), "won")
+    err = domain_error(rules.check_appeal, date(2026, 7, 22), date(2026, 7, 22), "won")
     assert (err.code, err.field, err.params) == ("outcome", "outcome", {})
     assert err.message is rules.MSG_APPEAL_OUTCOME
-    err = _error(rules.check_appeal, date(2026, 7, 21), date(2026, 7, 22), rules.APPEAL_PENDING)
+    err = domain_error(
+        rules.check_appeal, date(2026, 7, 21), date(2026, 7, 22), rules.APPEAL_PENDING
+    )
     assert (err.code, err.field, err.params) == ("appeal_date", "filed_on", {"day": "2026-07-22"})
     assert err.message is rules.MSG_APPEAL_DATE
 
@@ -299,10 +295,10 @@ def test_each_feedback_topic_is_named_when_left_blank():
     full = {"achievements": "a", "development": "b", "career": "c"}
     for code, label in rules.FEEDBACK_TOPICS:
         for blank in ("", "  \n", None):
-            err = _error(rules.check_feedback, {**full, code: blank})
+            err = domain_error(rules.check_feedback, {**full, code: blank})
             assert (err.code, err.field, err.params) == ("topic", code, {"topic": label})
             assert err.message is rules.MSG_TOPIC
-    err = _error(rules.check_feedback, {})
+    err = domain_error(rules.check_feedback, {})
     assert err.field == "achievements"
 
 

@@ -11,6 +11,7 @@ from django.utils import translation
 from bagalau.commission import rules
 from bagalau.commission.rules import APPROVE, CHAIR, MEMBER, REVISE, SECRETARY, Ballot, Seat
 from bagalau.core.errors import Conflict, DomainError, PermissionDenied
+from bagalau.core.tests.errors import domain_error
 from bagalau.evaluations.rules.workflow import HR, available, check_transition
 from bagalau.workdays import rules as wd
 
@@ -166,30 +167,23 @@ def test_the_secretary_comes_from_the_working_body():
 # --- Issue 18 item 2: every branch and every refusal's code, field and params ------------------
 
 
-def _error(call, *args, **kwargs):
-    with pytest.raises(DomainError) as err:
-        call(*args, **kwargs)
-    assert type(err.value) is DomainError
-    return err.value
-
-
 def test_each_composition_refusal_names_its_code_field_and_params():
     # 001 p5 (five members), p31-34 (one chair, one non-voting secretary), checked in that
     # order: a person twice, the chair, the secretary, the number.
-    err = _error(rules.check_composition, [*seats(5), Seat(10, SECRETARY)])
+    err = domain_error(rules.check_composition, [*seats(5), Seat(10, SECRETARY)])
     assert (err.code, err.field, err.params, err.message) == (
         "twice",
         "members",
         {},
         rules.MSG_TWICE,
     )
-    err = _error(rules.check_composition, [*seats(5), Seat(2, CHAIR)])
+    err = domain_error(rules.check_composition, [*seats(5), Seat(2, CHAIR)])
     assert (err.code, err.field, err.params) == ("no_chair", "chair", {})
     assert err.message is rules.MSG_NO_CHAIR
-    err = _error(rules.check_composition, [*seats(5), Seat(98, SECRETARY)])
+    err = domain_error(rules.check_composition, [*seats(5), Seat(98, SECRETARY)])
     assert (err.code, err.field, err.params) == ("no_secretary", "secretary", {})
     assert err.message is rules.MSG_NO_SECRETARY
-    err = _error(rules.check_composition, seats(4))
+    err = domain_error(rules.check_composition, seats(4))
     assert (err.code, err.field, err.params) == (
         "too_few_members",
         "members",
@@ -197,13 +191,13 @@ def test_each_composition_refusal_names_its_code_field_and_params():
     )
     assert err.message is rules.MSG_TOO_FEW
     # A chair missing and too few: the chair is named first.
-    assert _error(rules.check_composition, seats(4)[1:]).code == "no_chair"
+    assert domain_error(rules.check_composition, seats(4)[1:]).code == "no_chair"
 
 
 def test_a_version_may_require_another_number_of_members():
     # 004 and the version's own row: the minimum is data; exactly the minimum is enough.
     rules.check_composition(seats(3), minimum=3)
-    err = _error(rules.check_composition, seats(3), minimum=4)
+    err = domain_error(rules.check_composition, seats(3), minimum=4)
     assert err.params == {"count": 3, "min": 4}
     rules.check_composition(seats(7))
     assert rules.voting_count(seats(7)) == 7
@@ -211,7 +205,7 @@ def test_a_version_may_require_another_number_of_members():
 
 
 def test_the_secretary_refusal_names_its_field():
-    err = _error(rules.check_secretary, False)
+    err = domain_error(rules.check_secretary, False)
     assert (err.code, err.field, err.params) == ("secretary_not_hr", "secretary", {})
     assert err.message is rules.MSG_SECRETARY_HR
 
@@ -232,7 +226,7 @@ def test_no_members_is_no_quorum_and_the_refusal_says_how_many():
     assert not rules.has_quorum(0, 0)
     assert not rules.has_quorum(1, 0)
     assert rules.has_quorum(6, 5)
-    err = _error(rules.check_quorum, 3, 5)
+    err = domain_error(rules.check_quorum, 3, 5)
     assert (err.code, err.field) == ("no_quorum", "attendance")
     assert err.params == {"present": 3, "voting": 5, "needed": 4}
     assert err.message is rules.MSG_QUORUM
@@ -249,7 +243,7 @@ def test_each_vote_refusal_names_its_code_and_field():
         (MEMBER, True, "abstain", "choice", "choice", rules.MSG_CHOICE),
         (MEMBER, True, REVISE, "corrected_required", "corrected", rules.MSG_CORRECTED),
     ):
-        err = _error(
+        err = domain_error(
             rules.check_vote, **{**base, "role": role, "present": present, "choice": choice}
         )
         assert (err.code, err.field, err.params) == (code, field, {}), code
@@ -262,7 +256,7 @@ def test_a_corrected_result_lies_within_the_scale_ends_included():
         rules.check_vote(role=MEMBER, present=True, choice=REVISE, corrected=corrected,
                          low=D(0), high=D(5))  # fmt: skip
     for corrected in (D("-0.5"), D("5.5")):
-        err = _error(rules.check_vote, role=MEMBER, present=True, choice=REVISE,
+        err = domain_error(rules.check_vote, role=MEMBER, present=True, choice=REVISE,
                      corrected=corrected, low=D(0), high=D(5))  # fmt: skip
         assert (err.code, err.field) == ("corrected_range", "corrected")
         assert err.params == {"low": D(0), "high": D(5)}
@@ -275,16 +269,16 @@ def test_a_corrected_result_lies_within_the_scale_ends_included():
 
 def test_no_votes_and_no_majority_name_the_case():
     # 001 p32-33: the case's order number tells the secretary which case to vote again.
-    err = _error(rules.decide, [], chair_id=1, order=3)
+    err = domain_error(rules.decide, [], chair_id=1, order=3)
     assert (err.code, err.field, err.params) == ("no_votes", "votes", {"order": 3})
     assert err.message is rules.MSG_NO_VOTES
-    assert _error(rules.decide, [], chair_id=1).params == {"order": 0}
+    assert domain_error(rules.decide, [], chair_id=1).params == {"order": 0}
     ballots = [Ballot(2, REVISE, D(3)), Ballot(3, APPROVE)]
-    err = _error(rules.decide, ballots, chair_id=1, order=4)
+    err = domain_error(rules.decide, ballots, chair_id=1, order=4)
     assert (err.code, err.field, err.params) == ("no_majority", "votes", {"order": 4})
     assert err.message is rules.MSG_NO_MAJORITY
-    assert _error(rules.decide, ballots, chair_id=None).code == "no_majority"
-    assert _error(rules.decide, ballots, chair_id=1).params == {"order": 0}
+    assert domain_error(rules.decide, ballots, chair_id=None).code == "no_majority"
+    assert domain_error(rules.decide, ballots, chair_id=1).params == {"order": 0}
 
 
 def test_revisions_to_different_results_are_different_options():
@@ -295,7 +289,7 @@ def test_revisions_to_different_results_are_different_options():
     outcome = rules.decide(ballots, chair_id=1)
     assert outcome == rules.Outcome(REVISE, D(3), 2, 5, True)
     # The chair voted for the option outside the tie: nothing is decided.
-    err = _error(rules.decide, ballots, chair_id=3)
+    err = domain_error(rules.decide, ballots, chair_id=3)
     assert err.code == "no_majority"
 
 
@@ -313,11 +307,11 @@ def test_the_meeting_date_refusal_and_a_versions_notice():
     assert rules.earliest_meeting(notified, add, 3) == date(2026, 12, 15)
     assert rules.earliest_meeting(notified, add) == date(2026, 12, 23)
     rules.check_meeting_date(date(2026, 12, 15), notified, add, 3)
-    err = _error(rules.check_meeting_date, date(2026, 12, 14), notified, add, 3)
+    err = domain_error(rules.check_meeting_date, date(2026, 12, 14), notified, add, 3)
     assert (err.code, err.field) == ("too_early", "date")
     assert err.params == {"days": 3, "earliest": "2026-12-15"}
     assert err.message is rules.MSG_TOO_EARLY
-    assert _error(rules.check_meeting_date, date(2026, 12, 22), notified, add).params == {
+    assert domain_error(rules.check_meeting_date, date(2026, 12, 22), notified, add).params == {
         "days": 7, "earliest": "2026-12-23",
     }  # fmt: skip
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bagalau.core.errors import Conflict, DomainError, PermissionDenied
+from bagalau.core.tests.errors import domain_error
 from bagalau.evaluations.rules.workflow import available, check_transition
 from bagalau.methodology.rules import Problem
 from bagalau.surveys import rules
@@ -176,20 +177,13 @@ def test_answers_cover_every_item_within_the_scale():
 # --- Issue 18 item 2: every branch and every refusal's code, field and params ------------------
 
 
-def _error(call, *args, **kwargs):
-    with pytest.raises(DomainError) as err:
-        call(*args, **kwargs)
-    assert type(err.value) is DomainError
-    return err.value
-
-
 def test_the_due_date_window_runs_from_the_first_of_january_to_the_tenth_after():
     # 002 p5: within the year, no later than 10 January of the next.
     rules.check_due_date(2026, date(2026, 1, 1))
-    late = _error(rules.check_due_date, 2026, date(2027, 1, 11))
+    late = domain_error(rules.check_due_date, 2026, date(2027, 1, 11))
     assert (late.code, late.field, late.message) == ("due_late", "due_date", rules.MSG_DUE_LATE)
     assert late.params == {"year": 2026, "limit": date(2027, 1, 10)}
-    early = _error(rules.check_due_date, 2026, date(2025, 12, 31))
+    early = domain_error(rules.check_due_date, 2026, date(2025, 12, 31))
     assert (early.code, early.field, early.message) == (
         "due_early",
         "due_date",
@@ -352,15 +346,15 @@ def test_a_topic_no_one_has_weakest_is_listed_with_nobody():
 
 def test_each_answer_refusal_names_its_item():
     items = {10: "A", 11: "B"}
-    unknown = _error(rules.check_answers, {10: 1, 11: 1, 99: 1}, items, 1, 5)
+    unknown = domain_error(rules.check_answers, {10: 1, 11: 1, 99: 1}, items, 1, 5)
     assert (unknown.code, unknown.field, unknown.params) == ("unknown_item", "answers", {})
     assert unknown.message is rules.MSG_UNKNOWN_ITEM
     for missing in ({10: 1}, {10: 1, 11: None}, {10: 1, 11: ""}):
-        err = _error(rules.check_answers, missing, items, 1, 5)
+        err = domain_error(rules.check_answers, missing, items, 1, 5)
         assert (err.code, err.field, err.params) == ("required", "item-11", {"item": "B"})
         assert err.message is rules.MSG_MISSING
     for bad in (True, False, "x", "1.5", "0005", "٣", 0, 6, "-1", " 9 "):
-        err = _error(rules.check_answers, {10: bad, 11: 1}, items, 1, 5)
+        err = domain_error(rules.check_answers, {10: bad, 11: 1}, items, 1, 5)
         assert (err.code, err.field) == ("range", "item-10"), bad
         assert err.params == {"item": "A", "low": 1, "high": 5}
         assert err.message is rules.MSG_RANGE
