@@ -28,6 +28,13 @@ def _by_language(texts: dict[str, str]) -> str:
 by_language = lazy(_by_language, str)
 
 
+@pytest.fixture(autouse=True)
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kinds a test registers go with it: the notice-language test counts every kind
+    the product registers, and may run after this module on the same worker."""
+    monkeypatch.setattr(messages, "_REGISTRY", dict(messages._REGISTRY))
+
+
 @pytest.fixture
 def greeting() -> str:
     messages.register("test.greeting", by_language(GREETINGS), by_language(GREETINGS))
