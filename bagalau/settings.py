@@ -137,6 +137,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'bagalau.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A persistent connection is checked before a request reuses it: after a database
+        # restart the first request reconnects instead of failing (bagalau/core/unavailable.py).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -245,6 +248,22 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bagalau@localhost")
+# A relay that accepts the connection and then says nothing must not hold a tick worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The outbox (bagalau/notifications/services.py): a failed e-mail is tried again after these
+# delays, in seconds (the last one repeats up to 5 attempts); a row a worker claimed and did
+# not finish (the worker died) goes back to the queue after BAGALAU_NOTIFY_STUCK_SECONDS.
+try:
+    BAGALAU_NOTIFY_BACKOFF_SECONDS = [
+        int(x) for x in env_list("BAGALAU_NOTIFY_BACKOFF_SECONDS", ["60", "300", "1800"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "BAGALAU_NOTIFY_BACKOFF_SECONDS must be seconds separated by commas (60,300,1800)"
+    ) from exc
+if not BAGALAU_NOTIFY_BACKOFF_SECONDS or min(BAGALAU_NOTIFY_BACKOFF_SECONDS) < 0:
+    raise ImproperlyConfigured("BAGALAU_NOTIFY_BACKOFF_SECONDS must be delays of 0 s or more")
+BAGALAU_NOTIFY_STUCK_SECONDS = env_int("BAGALAU_NOTIFY_STUCK_SECONDS", 600)
 
 # The address users open, for the links in e-mailed notices ("https://bagalau.example.kz").
 # Required with DEBUG=0: a notice whose link has no host is useless in a mail client.

@@ -49,6 +49,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A failed database is a 503 (bagalau/core/unavailable.py); anything else the plain 500 page.
+handler500 = "bagalau.core.unavailable.server_error"
+
 if settings.DEBUG:  # pragma: no cover
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

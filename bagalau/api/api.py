@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from bagalau.core.errors import DomainError
 
 from .auth import AUTH, SignInRefused
+
+logger = logging.getLogger("bagalau.unavailable")
 
 api = NinjaAPI(
     title="Bagalau API",
@@ -46,6 +50,16 @@ def _field_message(field: str, item: dict[str, Any]) -> str:
             "limit": limit,
         }
     return _("Invalid value for “%(field)s”.") % {"field": field}
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database failed (restart, network): 503, try again (bagalau/core/unavailable.py)."""
+    from bagalau.core.unavailable import api_response
+
+    logger.warning("the database failed during %s %s: %s", request.method, request.path, exc)
+    return api_response()
 
 
 @api.exception_handler(ValidationError)

@@ -38,8 +38,10 @@ logger = logging.getLogger(__name__)
 
 CHANNELS = (Notification.Channel.EMAIL.value, Notification.Channel.IN_APP.value)
 MAX_ATTEMPTS = 5
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
-STUCK_AFTER = timedelta(minutes=10)
+# 1, 5, then 30 minutes and 10 minutes unless the settings say otherwise (the fault tests
+# shorten them to seconds: bagalau/faults).
+BACKOFF = tuple(timedelta(seconds=s) for s in settings.BAGALAU_NOTIFY_BACKOFF_SECONDS)
+STUCK_AFTER = timedelta(seconds=settings.BAGALAU_NOTIFY_STUCK_SECONDS)
 BULK_BATCH = 1000
 DEFAULT_REMINDER_OFFSETS = (3, 1)
 

@@ -214,6 +214,30 @@ def test_tick_runs_hooks_then_sends_due_notifications_once(world, frozen, hooks)
     assert Notification.objects.filter(status="sent").count() == 4
 
 
+def test_the_tick_loop_outlives_a_database_failure(world, frozen, hooks, monkeypatch):
+    # A restarting PostgreSQL fails one run; the loop logs it, drops its connections and
+    # runs again (issue 19: a worker must not die with the database).
+    from django.db import OperationalError
+
+    from bagalau.notifications.management.commands import tick as command
+
+    runs = iter([OperationalError("the database system is shutting down"), "tick: fine"])
+    closed: list[bool] = []
+
+    def run_once(self, worker, limit):
+        step = next(runs, KeyboardInterrupt())
+        if isinstance(step, BaseException):
+            raise step
+        return step
+
+    monkeypatch.setattr(command.Command, "run_once", run_once)
+    monkeypatch.setattr(command.connections, "close_all", lambda: closed.append(True))
+    monkeypatch.setattr(command.time, "sleep", lambda _seconds: None)
+    lines = tick("--loop", "1").splitlines()
+    assert lines == ["tick: database unavailable (OperationalError)", "tick: fine", "tick: stopped"]
+    assert closed == [True]
+
+
 def test_tick_drains_more_than_one_batch(world, frozen, hooks):
     queue(world, "servant", "colleague", "heada")
     assert tick("--limit", "2") == "tick: 0 hooks, 0 queued, 6 sent, 0 failed"

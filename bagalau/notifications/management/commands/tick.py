@@ -1,21 +1,25 @@
 """`manage.py tick`: run the periodic hooks, then deliver due notifications.
 
 Safe every minute from cron and on two workers at once: rows are claimed with a
-conditional UPDATE (see services.claim). `--loop 60` runs it forever as a simple service.
+conditional UPDATE (see services.claim). `--loop 60` runs it forever as a simple service,
+which outlives a database restart (a failed run is logged and the next one reconnects).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 
 from bagalau.notifications import periodic, services
+
+logger = logging.getLogger("bagalau.tick")
 
 # One run keeps claiming batches until nothing is due or this much time has passed, so a
 # big queue (a quarter's close) drains without overlapping the next minute's run much.
@@ -53,7 +57,15 @@ class Command(BaseCommand):
             while True:
                 started = time.monotonic()
                 close_old_connections()
-                self.stdout.write(self.run_once(worker, limit))
+                try:
+                    self.stdout.write(self.run_once(worker, limit))
+                except DatabaseError as exc:
+                    # The database restarted or is unreachable: this run's work was rolled
+                    # back or never claimed. Drop the connection, wait, and go on; rows this
+                    # worker claimed and did not finish are reclaimed (services.STUCK_AFTER).
+                    logger.warning("tick: the database failed, retrying: %s", exc)
+                    self.stdout.write(f"tick: database unavailable ({type(exc).__name__})")
+                    connections.close_all()
                 self.stdout.flush()
                 close_old_connections()
                 time.sleep(max(0.0, interval - (time.monotonic() - started)))
