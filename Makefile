@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-sqlite test-postgres fuzz lint chromium messages bench clean mutation
+.PHONY: install demo serve test test-sqlite test-postgres fuzz lint chromium messages bench clean mutation faults
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,7 +68,18 @@ fuzz: install
 	else echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL fuzz run skipped"; fi; \
 	rm -rf $$log; test $$rs = 0 && test $$rp = 0
 
-test: install chromium lint test-sqlite test-postgres fuzz smoke
+test: install chromium lint test-sqlite test-postgres fuzz smoke faults
+
+# Faults injected into the production set-up (tools/faults.py): a PostgreSQL cluster of its
+# own (restarted mid-load), two gunicorn servers and two tick workers (kill -9 inside a
+# transaction, while sending), a fake SMTP relay (down, then back). About two minutes; needs
+# root (initdb runs as postgres) and iproute2's ss. FAULTS="smtp tick" runs some.
+FAULTS ?=
+faults: install
+	@if [ "$$(id -u)" != 0 ]; then echo "make faults needs root (its own PostgreSQL cluster): skipped"; \
+	elif [ ! -d /usr/lib/postgresql ]; then echo "PostgreSQL's server binaries are missing: make faults skipped"; \
+	else command -v ss >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null); \
+	  echo "== faults =="; $(PY) tools/faults.py $(FAULTS); fi
 
 # Mutation testing of the rules modules (on demand, not in CI: about half an hour on two
 # cores). MODULES=workdays (or org evaluations.rules.kpi ...) runs some; docs/testing.md
