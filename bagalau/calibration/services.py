@@ -10,8 +10,6 @@ acquaintance again.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.core.storage import store_upload
 from bagalau.evaluations import access as evaluation_access
 from bagalau.evaluations import results
 from bagalau.evaluations.evidence import _zip_names
@@ -406,31 +405,21 @@ def protocol_upload(
     upload.seek(0)
     head = upload.read(16)
     content_type = files.sniff(head, _zip_names(upload) if files.is_zip(head) else ())
-    key = secrets.token_hex(20)
-    target = _root() / key[:2] / key
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    upload.seek(0)
-    with target.open("xb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    stored = store_upload(upload, _root())
     try:
         case.protocol_name = files.clean_name(getattr(upload, "name", ""), content_type)
-        case.protocol_type, case.protocol_size = content_type, size
-        case.protocol_sha256, case.protocol_key = digest.hexdigest(), key
+        case.protocol_type, case.protocol_size = content_type, stored.size
+        case.protocol_sha256, case.protocol_key = stored.sha256, stored.key
         case.protocol_uploaded_at = timezone.now()
         late = case.protocol_due is not None and _today() > case.protocol_due
         _finish(
             actor, case, "upload_protocol", transition,
             ["protocol_name", "protocol_type", "protocol_size", "protocol_sha256",
              "protocol_key", "protocol_uploaded_at"],
-            {"size": size, "sha256": case.protocol_sha256, "late": late},
+            {"size": stored.size, "sha256": case.protocol_sha256, "late": late},
         )  # fmt: skip
     except Exception:
-        target.unlink(missing_ok=True)
+        stored.path.unlink(missing_ok=True)
         raise
     return case
 

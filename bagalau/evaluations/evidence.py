@@ -10,8 +10,6 @@ pre-compute (002 p23). Everyone else gets 404 (no tie) or 403.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bagalau.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bagalau.core.models import audit
+from bagalau.core.storage import store_upload
 
 from . import access
 from .kpi_lines import KPI_KINDS
@@ -92,31 +91,23 @@ def evidence_attach(*, actor: Any, task_id: int, line_code: str, upload: Any) ->
     upload.seek(0)
     head = upload.read(16)
     content_type = files.sniff(head, _zip_names(upload) if files.is_zip(head) else ())
-    key = secrets.token_hex(20)
-    target = _root() / key[:2] / key
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    upload.seek(0)
-    with target.open("xb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    stored = store_upload(upload, _root())
     try:
         evidence = Evidence.objects.create(
             line=line, task=task, name=files.clean_name(getattr(upload, "name", ""), content_type),
-            content_type=content_type, size=size, sha256=digest.hexdigest(), storage_key=key,
+            content_type=content_type, size=stored.size, sha256=stored.sha256,
+            storage_key=stored.key,
             uploaded_by=actor,
         )  # fmt: skip
         task.revision += 1
         task.save(update_fields=["revision", "updated_at"])
         audit(
             actor=actor, action="evidence.attached", obj=task, body=task.body,
-            data={"line": line.code, "file": evidence.pk, "size": size, "sha256": evidence.sha256},
+            data={"line": line.code, "file": evidence.pk, "size": stored.size,
+                  "sha256": evidence.sha256},
         )  # fmt: skip
     except Exception:
-        target.unlink(missing_ok=True)  # no row, no file
+        stored.path.unlink(missing_ok=True)  # no row, no file
         raise
     return evidence
 

@@ -104,6 +104,56 @@ def test_a_file_of_another_type_or_too_big_is_refused_and_nothing_stored(kpi_she
     assert response.status_code == 302
 
 
+def test_a_full_disk_is_a_clear_error_and_nothing_half_written_is_kept(
+    kpi_sheet, settings, monkeypatch
+):
+    # The disk fills while the file is written (ENOSPC on flush): issue 19; the real full
+    # disk (a small tmpfs) is `make faults`.
+    import errno
+
+    from bagalau.core import storage
+
+    w, task = kpi_sheet
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fsync", full)
+    revision = type(task).objects.get(pk=task.pk).revision
+    url = reverse("evaluations:evidence_attach", args=[task.pk])
+    with at("2026-04-02 10:00"):
+        with pytest.raises(DomainError) as err:
+            evidence.evidence_attach(
+                actor=w.users["hrofficer"], task_id=task.pk, line_code="kpi1",
+                upload=SimpleUploadedFile("есеп.pdf", PDF),
+            )  # fmt: skip
+        assert (err.value.code, err.value.field, err.value.status) == ("storage_full", "file", 507)
+        client = w.client("hrofficer")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.post(
+            url, {"line": "kpi1", "file": SimpleUploadedFile("есеп.pdf", PDF)}, follow=True
+        )
+    assert response.status_code == 200
+    assert "the server&#x27;s storage is full, so the file was not attached" in (
+        response.content.decode()
+    )
+    assert (
+        Evidence.objects.count() == 0
+        and not AuditEvent.objects.filter(action="evidence.attached").exists()
+    )
+    assert type(task).objects.get(pk=task.pk).revision == revision
+    left = [p for p in settings.EVIDENCE_ROOT.rglob("*") if p.is_file()]
+    assert left == []
+    monkeypatch.undo()  # the disk has room again
+    with at("2026-04-02 10:00"):
+        ev = evidence.evidence_attach(
+            actor=w.users["hrofficer"], task_id=task.pk, line_code="kpi1",
+            upload=SimpleUploadedFile("есеп.pdf", PDF),
+        )  # fmt: skip
+    assert evidence.path_of(ev).read_bytes() == PDF
+    assert [p.name for p in settings.EVIDENCE_ROOT.rglob("*") if p.is_file()] == [ev.storage_key]
+
+
 def test_outsiders_cannot_attach_and_a_submitted_sheet_is_closed(kpi_sheet):
     w, task = kpi_sheet
     upload = SimpleUploadedFile("a.pdf", PDF)
