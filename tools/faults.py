@@ -220,6 +220,7 @@ class Set:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECRET_KEY": SECRET_KEY,
             "BAGALAU_VAR_DIR": str(self.base / "var"),
+            "BAGALAU_EVIDENCE_DIR": str(self.base / "evidence"),
             "BAGALAU_SITE_URL": f"http://127.0.0.1:{self.ports[0]}",
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
@@ -899,12 +900,279 @@ def scenario_approval_killed(faults: Set) -> None:
     )  # fmt: skip
 
 
+def scenario_year_results_killed(faults: Set) -> None:
+    """kill -9 of a web worker in the middle of forming a body's year results (HR's form):
+    no result kept; the retry forms every one; forming again adds none."""
+    say("== web worker killed while forming the year results ==")
+    from bagalau.evaluations.models import Result
+    from bagalau.org.models import RoleAssignment
+
+    reconnect()
+    year = time.localtime().tm_year
+    body_id = (
+        Result.objects.filter(year=year, quarter__gt=0)
+        .values_list("body_id", flat=True)
+        .order_by("body_id")
+        .first()
+    )
+    hr = (
+        RoleAssignment.objects.filter(body_id=body_id, role="hr_officer")
+        .values_list("user__username", flat=True)
+        .first()
+    )
+    session = login(faults.base_url(0), str(hr))
+    url = f"{faults.base_url(0)}/evaluations/bodies/{body_id}/year-results/"
+
+    def post() -> requests.Response:
+        data = {"csrfmiddlewaretoken": csrf(session), "year": str(year), "confirm": "1"}
+        return session.post(url, data=data, headers={"Referer": url}, timeout=60,
+                            allow_redirects=False)  # fmt: skip
+
+    def counts() -> int:
+        reconnect()
+        return Result.objects.filter(body_id=body_id, year=year, quarter=0).count()
+
+    before = counts()
+    say(f"  body {body_id}, year {year}, formed by {hr}; year results before: {before}")
+    killed_mid_request(faults, "the forming", int(body_id or 0), post)
+    after_kill = counts()
+    say(f"  year results after the kill: {after_kill}")
+    if after_kill != before:
+        raise Failed(f"half the year results were kept: {after_kill}")
+    retry = post()
+    formed = counts()
+    again = post()
+    after = counts()
+    say(f"  the retry: {retry.status_code}, {formed} year results; forming again: "
+        f"{again.status_code}, {after}")  # fmt: skip
+    if retry.status_code != 302 or not formed:
+        raise Failed("the retried forming formed nothing")
+    check_invariants("year results")
+    if not audit_ok(faults):
+        raise Failed("verify_audit found a broken chain")
+    say("  verify_audit: every chain intact")
+    report("year results killed", lost=0, duplicated=after - formed)
+
+
+def scenario_disk_full(faults: Set) -> None:
+    """An evidence upload when the disk is full (the evidence directory is a small tmpfs):
+    a clear message, no file, no row; with room again the same upload is kept whole."""
+    say("== an upload on a full disk ==")
+    from bagalau.evaluations.models import OPEN_TASK_STATES, Evidence, Task
+
+    reconnect()
+    task = (
+        Task.objects.filter(kind="kpi_quarterly", state__in=OPEN_TASK_STATES,
+                            evaluator_user__isnull=False)
+        .exclude(state="actuals_due")
+        .select_related("evaluator_user")
+        .order_by("pk")
+        .first()
+    )  # fmt: skip
+    if task is None:
+        raise Failed("the demo has no open quarterly KPI sheet")
+    code = task.lines.order_by("order").values_list("code", flat=True)[0]
+    root = faults.base / "evidence"
+    stat = os.statvfs(root)
+    filler = root / "filler"
+    filler.write_bytes(b"\0" * max(0, stat.f_bavail * stat.f_frsize - 16 * 1024))
+    free = os.statvfs(root).f_bavail * os.statvfs(root).f_frsize
+    pdf = b"%PDF-1.7\n" + b"0" * 100_000 + b"\n%%EOF\n"
+    session = login(faults.base_url(0), task.evaluator_user.username)
+    url = f"{faults.base_url(0)}/evaluations/sheets/{task.pk}/evidence/"
+
+    def upload() -> requests.Response:
+        return session.post(
+            url, data={"csrfmiddlewaretoken": csrf(session), "line": code},
+            files={"file": ("есеп.pdf", pdf, "application/pdf")},
+            headers={"Referer": url}, timeout=60,
+        )  # fmt: skip
+
+    demo_files: set[str] = set()
+
+    def stored() -> list[str]:
+        names = {p.name for p in root.rglob("*") if p.is_file() and p != filler}
+        return sorted(names - demo_files)
+
+    before = Evidence.objects.filter(task=task).count()
+    demo_files = set(stored())  # the demo's own evidence lives there too
+    say(
+        f"  sheet {task.pk}: {before} files; {free // 1024} KB free, uploading {len(pdf) // 1024} KB"
+    )
+    page = upload()
+    message = "сервердің жады толып қалғандықтан"  # the user's language: Kazakh
+    reconnect()
+    after = Evidence.objects.filter(task=task).count()
+    say(f"  answer: {page.status_code}, the message shown: {message in page.text}; "
+        f"files: {after}, on disk besides the filler: {stored()}")  # fmt: skip
+    if page.status_code != 200 or message not in page.text or after != before or stored():
+        raise Failed("the full disk was not a clean refusal")
+    filler.unlink()
+    again = upload()
+    reconnect()
+    kept = Evidence.objects.filter(task=task).count()
+    files = stored()
+    say(f"  with room again: {again.status_code}, files {kept}, on disk {len(files)}")
+    if kept != before + 1 or len(files) != 1:
+        raise Failed("the upload with room again was not kept")
+    size = next(p.stat().st_size for p in root.rglob(files[0]))
+    report("disk full", lost=0, duplicated=kept - before - 1, **{"the stored file's size": size,
+           "the upload's size": len(pdf)})  # fmt: skip
+
+
+def scenario_everything_at_once(faults: Set) -> None:
+    """Both servers and both tick workers under a minute of load (drafts, submissions and a
+    queue of e-mails); one server and one tick worker killed -9 midway. Clients of the dead
+    server go to the other (as the load balancer does). Everything acknowledged is saved,
+    every notification goes out, nothing twice."""
+    say("== two servers and two tick workers, one of each killed ==")
+    from django.db.models import Count
+
+    from bagalau.evaluations.models import OPEN_TASK_STATES, Task
+    from bagalau.notifications.models import Notification
+
+    reconnect()
+    first_id = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    pool = list(
+        Task.objects.filter(kind="differentiation", state__in=OPEN_TASK_STATES,
+                            evaluator_user__isnull=False)
+        .select_related("evaluator_user").prefetch_related("lines")
+    )  # fmt: skip
+    keys = {u: token_for(u) for u in {t.evaluator_user.username for t in pool}}
+    emails, _ = queue_emails(100, tag="minute")
+    faults.relay.delay = 0.02
+    say(f"  {len(pool)} open sheets of {len(keys)} evaluators; {len(emails)} e-mails queued, "
+        "10 more every second")  # fmt: skip
+    load = Load()
+    dead: set[int] = set()
+    submitted: dict[int, str] = {}
+    seconds = float(os.environ.get("FAULTS_MINUTE", "60"))
+    stop = time.monotonic() + seconds
+
+    def call(
+        prefer: int, method: str, path: str, key: str, body: dict[str, Any]
+    ) -> requests.Response | None:
+        for index in (prefer, 1 - prefer):  # the balancer: this client's server, else the other
+            if index in dead:
+                continue
+            try:
+                return requests.request(
+                    method, f"{faults.base_url(index)}{path}", json=body or None, timeout=30,
+                    headers={"Authorization": f"Bearer {key}"},
+                )  # fmt: skip
+            except requests.RequestException:
+                load.count(None)
+                dead.add(index)  # the balancer's health check takes it out
+        return None
+
+    def client(task: Any) -> None:
+        key = keys[task.evaluator_user.username]
+        codes = [line.code for line in task.lines.all()]
+        prefer = task.pk % 2
+        revision = task.revision
+        n = 0
+        while time.monotonic() < stop:
+            n += 1
+            if task.pk in submitted:  # done: the evaluator reads the sheet until the end
+                got = call(prefer, "GET", f"/api/v1/evaluations/tasks/{task.pk}", key, {})
+                if got is not None:
+                    load.count(got)
+                time.sleep(0.3)
+                continue
+            body = {"revision": revision, "comments": {codes[0]: f"minute {n}"}}
+            last = time.monotonic() > stop - seconds / 3
+            if last:
+                body["scores"] = dict.fromkeys(codes, "4")
+            path = f"/api/v1/evaluations/tasks/{task.pk}/" + ("submit" if last else "sheet")
+            response = call(prefer, "POST" if last else "PUT", path, key, body)
+            kind = load.count(response) if response is not None else "connection failed"
+            if kind == "ok" and response is not None:
+                revision = response.json()["revision"]
+                if last:
+                    submitted[task.pk] = "acknowledged"
+            elif response is None or response.status_code in (409, 503):
+                got = call(prefer, "GET", f"/api/v1/evaluations/tasks/{task.pk}", key, {})
+                if got is not None and got.status_code == 200:
+                    revision = got.json()["revision"]
+                    if got.json().get("state") == "submitted":
+                        submitted[task.pk] = "acknowledged after a lost answer"
+            time.sleep(0.3)
+
+    def producer() -> None:
+        # A quarter's close: e-mails keep coming while the workers send.
+        while time.monotonic() < stop - seconds / 4:
+            emails.extend(queue_emails(10, tag="minute")[0])
+            time.sleep(1)
+
+    threads = [threading.Thread(target=client, args=(t,), daemon=True) for t in pool]
+    threads.append(threading.Thread(target=producer, daemon=True))
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds / 3)
+    victim = faults.ticks["tick-b"]
+    os.kill(victim.pid, signal.SIGKILL)
+    say(f"  {seconds / 3:.0f} s: tick-b killed -9 ({dict(statuses(emails))})")
+    time.sleep(seconds / 6)
+    server = faults.servers[1]
+    workers = faults.workers(1)
+    os.kill(server.pid, signal.SIGKILL)
+    for pid in workers:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    say(f"  {seconds / 2:.0f} s: server 1 killed -9 (master and {len(workers)} workers); "
+        f"outcomes so far {dict(load.outcomes)}")  # fmt: skip
+    for thread in threads:
+        thread.join(seconds + 60)
+    faults.start_tick("tick-b")
+    faults.relay.delay = 0.0
+    reconnect()
+    created = Notification.objects.filter(pk__gt=first_id, channel="email")
+    wait_for(
+        "every e-mail of the run sent",
+        lambda: not created.exclude(status__in=["sent", "failed", "cancelled"]).exists(),
+        seconds=90,
+    )
+    rows = list(created.values_list("pk", flat=True))
+    failed = created.filter(status="failed").count()
+    distinct, copies = delivered(faults.relay, rows)
+    saved = set(
+        Task.objects.filter(pk__in=list(submitted), state="submitted").values_list("pk", flat=True)
+    )
+    twice = (
+        Notification.objects.filter(pk__gt=first_id)
+        .exclude(object_id="")
+        .values("recipient_id", "kind", "object_id", "channel")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    say(f"  outcomes: {dict(load.outcomes)}")
+    if load.bad:
+        raise Failed("answers neither clean nor a clean 503:\n" + "\n".join(load.bad[:5]))
+    check_invariants("everything at once")
+    if not audit_ok(faults):
+        raise Failed("verify_audit found a broken chain")
+    say("  verify_audit: every chain intact")
+    report(
+        "everything at once",
+        lost=(len(submitted) - len(saved)) + (len(rows) - failed - distinct),
+        duplicated=twice,
+        **{"submissions acknowledged": len(submitted), "submitted in the database": len(saved),
+           "e-mails of the run": len(rows), "delivered (distinct Message-IDs)": distinct,
+           "failed for HR to see": failed,
+           "copies resent with the same Message-ID (kept once by mail stores)": copies},
+    )  # fmt: skip
+
+
 SCENARIOS: dict[str, Callable[[Set], None]] = {
     "smtp": scenario_smtp_down,
     "tick": scenario_tick_killed,
     "database": scenario_database_restart,
     "bulk": scenario_bulk_submission_killed,
     "approval": scenario_approval_killed,
+    "year": scenario_year_results_killed,
+    "disk": scenario_disk_full,
+    "minute": scenario_everything_at_once,
 }
 
 
@@ -924,6 +1192,10 @@ def main(argv: list[str]) -> int:
     relay = Relay()
     faults = Set(base, cluster, relay)
     try:
+        (base / "evidence").mkdir()
+        # The evidence directory on a small tmpfs: the full-disk scenario fills it.
+        mount = ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(base / "evidence")]
+        subprocess.run(mount, check=True)  # noqa: S603
         cluster.init()
         cluster.start()
         cluster.create(faults.db)
@@ -954,6 +1226,7 @@ def main(argv: list[str]) -> int:
         relay.down()
         with suppress(subprocess.CalledProcessError):
             cluster.stop("immediate")
+        subprocess.run(["umount", str(base / "evidence")], check=False)  # noqa: S603,S607
         shutil.rmtree(base, ignore_errors=True)
     say(f"make faults: every scenario passed in {time.monotonic() - started:.0f} s")
     return 0
