@@ -177,9 +177,10 @@ def dashboard(user: Any) -> dict[str, Any]:
 
 def unit_view(body_id: int, year: int) -> list[dict[str, Any]]:
     """HR's calibration view per unit (issue 16): the distribution of scores before and after
-    calibration (by band of 002 p8) and each moved case with its tally. Three queries."""
+    calibration (by band of 002 p8, each score kept to its version's decimals) and each
+    moved case with its tally. Four queries."""
     from bagalau.evaluations.rules import scoring
-    from bagalau.methodology.models import Band, Scale
+    from bagalau.methodology.models import Band, MethodologyVersion, Scale
 
     cases = list(
         CalibrationCase.objects.filter(body_id=body_id, result__year=year)
@@ -194,10 +195,15 @@ def unit_view(body_id: int, year: int) -> list[dict[str, Any]]:
     ).values_list("version_id", "code", "lower", "upper"):
         bands[version_id].append(scoring.BandRow(code, lower, upper))
 
+    decimals = dict(
+        MethodologyVersion.objects.filter(pk__in=versions).values_list("pk", "score_decimals")
+    )
+
     def band(case: CalibrationCase, score: Decimal | None) -> str:
         if score is None:
             return ""
-        row = scoring.band_for(scoring.quantize(score), bands[case.version_id])
+        kept = scoring.quantize(score, decimals.get(case.version_id, 2))  # 002 p8
+        row = scoring.band_for(kept, bands[case.version_id])
         return row.code if row else ""
 
     units: dict[Any, dict[str, Any]] = {}

@@ -28,7 +28,7 @@ from bagalau.evaluations import access as evaluation_access
 from bagalau.evaluations import results
 from bagalau.evaluations.evidence import _zip_names
 from bagalau.evaluations.models import Result, ResultChange, SheetLine
-from bagalau.evaluations.rules import files
+from bagalau.evaluations.rules import files, scoring
 from bagalau.evaluations.rules.workflow import Transition, check_revision, check_transition
 from bagalau.methodology.models import MethodologyVersion
 from bagalau.org.models import Servant
@@ -293,7 +293,8 @@ def summary_record(*, actor: Any, case_id: int, revision: int | None, text: str)
 # --- the vote (002 p42) ------------------------------------------------------------------------------
 
 
-def _score(raw: Any) -> Decimal | None:
+def _score(raw: Any, decimals: int) -> Decimal | None:
+    """A proposed score, kept to the version's decimals (002 p8: score_decimals)."""
     if raw is None or str(raw).strip() == "":
         return None
     try:
@@ -302,7 +303,7 @@ def _score(raw: Any) -> Decimal | None:
         raise DomainError(MSG_SCORE, code="score", field="score") from None
     if not value.is_finite():
         raise DomainError(MSG_SCORE, code="score", field="score")
-    return value.quantize(Decimal("0.01"))
+    return scoring.quantize(value, decimals)
 
 
 @transaction.atomic
@@ -319,7 +320,7 @@ def vote_cast(
     (002 p42). One position per participant, changeable until the session is held; every
     vote is audited (its direction, never the score)."""
     case, _roles, transition = _begin(actor, case_id, "vote", revision)
-    score = None if support else _score(proposed)
+    score = None if support else _score(proposed, case.version.score_decimals)
     if not support and score is None:
         raise DomainError(MSG_SCORE, code="score", field="score")
     text = str(arguments or "").strip()[:MAX_TEXT]

@@ -168,6 +168,20 @@ def test_a_vote_outside_the_scale_or_by_a_non_participant_is_refused(calibrated)
         assert caught.value.code == "not_all_voted"
 
 
+def test_a_proposed_score_is_kept_to_the_versions_decimals(calibrated):
+    # 002 p8: the body's version keeps score_decimals places (one here), half-up.
+    from bagalau.calibration.models import Position
+    from bagalau.methodology.models import MethodologyVersion
+
+    s = calibrated
+    case = accept(s, apply(s))
+    MethodologyVersion.objects.filter(pk=case.version_id).update(score_decimals=1)
+    with at(date(2026, 7, 15)):
+        services.vote_cast(actor=s.participants[0], case_id=case.pk, support=False,
+                           proposed="3,45", arguments="x")  # fmt: skip
+    assert Position.objects.get(case=case, user=s.participants[0]).proposed == Decimal("3.5")
+
+
 def test_feedback_and_appeal_after_the_decision(calibrated):
     # 002 p43: the feedback meeting's three topics; 002 p14: the appeal with its outcome.
     s = calibrated
