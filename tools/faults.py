@@ -954,6 +954,71 @@ def scenario_year_results_killed(faults: Set) -> None:
     report("year results killed", lost=0, duplicated=after - formed)
 
 
+def scenario_excel_import_killed(faults: Set) -> None:
+    """kill -9 of a web worker in the middle of an Excel import of the staff (HR's upload of
+    the body's own export, with twenty new units): no unit kept; the retry imports all;
+    importing again adds none."""
+    say("== web worker killed in an Excel import ==")
+    import io
+
+    from openpyxl import load_workbook
+
+    from bagalau.org.models import RoleAssignment, Unit
+
+    reconnect()
+    assignment = RoleAssignment.objects.filter(role="hr_officer").order_by("body_id").first()
+    if assignment is None:
+        raise Failed("the demo has no HR officer")
+    body_id, hr = assignment.body_id, assignment.user.username
+    session = login(faults.base_url(0), hr)
+    exported = session.get(f"{faults.base_url(0)}/bodies/{body_id}/export.xlsx", timeout=60)
+    if exported.status_code != 200:
+        raise Failed(f"the export failed: {exported.status_code}")
+    book = load_workbook(io.BytesIO(exported.content))
+    units = book["units"]
+    keys = [cell.value for cell in units[1]]
+    for i in range(1, 21):
+        row = {"code": f"FAULT-{i:02d}", "name_kk": f"Сынақ бөлімі {i}"}
+        units.append([row.get(str(key)) for key in keys])
+    out = io.BytesIO()
+    book.save(out)
+    workbook = out.getvalue()
+    url = f"{faults.base_url(0)}/bodies/{body_id}/import/"
+
+    def post() -> requests.Response:
+        return session.post(
+            url, data={"csrfmiddlewaretoken": csrf(session)}, headers={"Referer": url},
+            files={"workbook": ("staff.xlsx", workbook,
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+            timeout=120, allow_redirects=False,
+        )  # fmt: skip
+
+    def counts() -> int:
+        reconnect()
+        return Unit.objects.filter(body_id=body_id, code__startswith="FAULT-").count()
+
+    before = counts()
+    say(f"  body {body_id}, imported by {hr}: the export with 20 new units; before: {before}")
+    killed_mid_request(faults, "the import", body_id, post)
+    after_kill = counts()
+    say(f"  new units after the kill: {after_kill}")
+    if after_kill != before:
+        raise Failed(f"half an import was kept: {after_kill}")
+    retry = post()
+    imported = counts()
+    again = post()
+    after = counts()
+    say(f"  the retry: {retry.status_code}, {imported} new units; importing again: "
+        f"{again.status_code}, {after}")  # fmt: skip
+    if retry.status_code != 302 or imported != 20:
+        raise Failed(f"the retried import did not go through: {retry.text[:300]}")
+    check_invariants("Excel import")
+    if not audit_ok(faults):
+        raise Failed("verify_audit found a broken chain")
+    say("  verify_audit: every chain intact")
+    report("Excel import killed", lost=20 - imported, duplicated=after - imported)
+
+
 def scenario_disk_full(faults: Set) -> None:
     """An evidence upload when the disk is full (the evidence directory is a small tmpfs):
     a clear message, no file, no row; with room again the same upload is kept whole."""
@@ -1171,6 +1236,7 @@ SCENARIOS: dict[str, Callable[[Set], None]] = {
     "bulk": scenario_bulk_submission_killed,
     "approval": scenario_approval_killed,
     "year": scenario_year_results_killed,
+    "import": scenario_excel_import_killed,
     "disk": scenario_disk_full,
     "minute": scenario_everything_at_once,
 }
