@@ -202,7 +202,9 @@ class Relay:
 
 
 @dataclass
-class Set:
+class Rig:
+    """The production set-up under test: the cluster, the relay, the servers and ticks."""
+
     base: Path
     cluster: Cluster
     relay: Relay
@@ -333,7 +335,7 @@ def reconnect() -> None:
     connections.close_all()
 
 
-def audit_ok(faults: Set) -> bool:
+def audit_ok(faults: Rig) -> bool:
     out = faults.manage("verify_audit")
     return "broken" not in out.lower()
 
@@ -367,7 +369,7 @@ def audit_events() -> int:
 
 
 @contextmanager
-def chain_locked(faults: Set, body_id: int) -> Iterator[None]:
+def chain_locked(faults: Rig, body_id: int) -> Iterator[None]:
     """Hold the body's audit chain head, so a request that appends to it waits inside its
     transaction, after its other writes: the moment to kill the worker serving it."""
     import psycopg
@@ -380,7 +382,7 @@ def chain_locked(faults: Set, body_id: int) -> Iterator[None]:
         conn.rollback()
 
 
-def waiting_worker(faults: Set) -> int:
+def waiting_worker(faults: Rig) -> int:
     """The pid of the gunicorn worker whose database session waits for the chain lock."""
     import psycopg
 
@@ -516,7 +518,7 @@ def delivered(relay: Relay, ids: list[int]) -> tuple[int, int]:
     return len(got), sum(n - 1 for n in got.values())
 
 
-def scenario_tick_killed(faults: Set) -> None:
+def scenario_tick_killed(faults: Rig) -> None:
     """kill -9 of a tick worker while it sends: the other one and the restarted one take
     over; the rows the dead one claimed are reclaimed after the stuck timeout."""
     say("== tick killed while sending ==")
@@ -549,7 +551,7 @@ def scenario_tick_killed(faults: Set) -> None:
     )  # fmt: skip
 
 
-def scenario_smtp_down(faults: Set) -> None:
+def scenario_smtp_down(faults: Rig) -> None:
     """The relay down, then up: every message kept and retried, delivered once it is back;
     a message the relay refuses for good ends "failed" on HR's outbox page."""
     say("== SMTP relay down, then back ==")
@@ -634,7 +636,7 @@ class Load:
         return kind
 
 
-def scenario_database_restart(faults: Set) -> None:
+def scenario_database_restart(faults: Rig) -> None:
     """PostgreSQL restarted under a load of sheet drafts on both servers: every request in
     flight gets a clean 503 (or its answer), the servers reconnect by themselves, and every
     draft a client was told was saved is in the database."""
@@ -724,9 +726,6 @@ def scenario_database_restart(faults: Set) -> None:
 
         # Saved: the last draft the client was told was saved, or one sent after it whose
         # answer was lost (a 503 after the commit); never an older one, never nothing.
-        def number(value: str | None) -> int:
-            return int(value.rsplit("-", 1)[1]) if value else 0
-
         if not (
             saved == last_ok or (saved in unanswered[task.pk] and number(saved) > number(last_ok))
         ):
@@ -740,8 +739,13 @@ def scenario_database_restart(faults: Set) -> None:
     )  # fmt: skip
 
 
+def number(value: str | None) -> int:
+    """The sequence number of a draft value ("draft 12-7" → 7; none → 0)."""
+    return int(value.rsplit("-", 1)[1]) if value else 0
+
+
 def killed_mid_request(
-    faults: Set, what: str, body_id: int, send: Callable[[], requests.Response]
+    faults: Rig, what: str, body_id: int, send: Callable[[], requests.Response]
 ) -> str:
     """Send a request, hold it inside its transaction (the audit chain lock), kill -9 the
     worker serving it, release: the database rolls the whole transaction back."""
@@ -785,7 +789,7 @@ def killed_mid_request(
     return str(outcome.get("error") or outcome["response"].status_code)
 
 
-def scenario_bulk_submission_killed(faults: Set) -> None:
+def scenario_bulk_submission_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of a bulk submission of an evaluator's sheets
     (the bulk page's form): none submitted, no result, no audit event; the retry submits
     every one, each with its result and one audit event."""
@@ -843,7 +847,7 @@ def scenario_bulk_submission_killed(faults: Set) -> None:
     )  # fmt: skip
 
 
-def scenario_approval_killed(faults: Set) -> None:
+def scenario_approval_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of a schedule approval (the API call of the
     authorized person): no sheet made; the retry makes every sheet with its lines."""
     say("== web worker killed in a schedule approval ==")
@@ -900,7 +904,7 @@ def scenario_approval_killed(faults: Set) -> None:
     )  # fmt: skip
 
 
-def scenario_year_results_killed(faults: Set) -> None:
+def scenario_year_results_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of forming a body's year results (HR's form):
     no result kept; the retry forms every one; forming again adds none."""
     say("== web worker killed while forming the year results ==")
@@ -954,7 +958,7 @@ def scenario_year_results_killed(faults: Set) -> None:
     report("year results killed", lost=0, duplicated=after - formed)
 
 
-def scenario_excel_import_killed(faults: Set) -> None:
+def scenario_excel_import_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of an Excel import of the staff (HR's upload of
     the body's own export, with twenty new units): no unit kept; the retry imports all;
     importing again adds none."""
@@ -1019,7 +1023,7 @@ def scenario_excel_import_killed(faults: Set) -> None:
     report("Excel import killed", lost=20 - imported, duplicated=after - imported)
 
 
-def scenario_disk_full(faults: Set) -> None:
+def scenario_disk_full(faults: Rig) -> None:
     """An evidence upload when the disk is full (the evidence directory is a small tmpfs):
     a clear message, no file, no row; with room again the same upload is kept whole."""
     say("== an upload on a full disk ==")
@@ -1085,7 +1089,7 @@ def scenario_disk_full(faults: Set) -> None:
            "the upload's size": len(pdf)})  # fmt: skip
 
 
-def scenario_everything_at_once(faults: Set) -> None:
+def scenario_everything_at_once(faults: Rig) -> None:
     """Both servers and both tick workers under a minute of load (drafts, submissions and a
     queue of e-mails); one server and one tick worker killed -9 midway. Clients of the dead
     server go to the other (as the load balancer does). Everything acknowledged is saved,
@@ -1229,7 +1233,7 @@ def scenario_everything_at_once(faults: Set) -> None:
     )  # fmt: skip
 
 
-SCENARIOS: dict[str, Callable[[Set], None]] = {
+SCENARIOS: dict[str, Callable[[Rig], None]] = {
     "smtp": scenario_smtp_down,
     "tick": scenario_tick_killed,
     "database": scenario_database_restart,
@@ -1256,7 +1260,7 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     cluster = Cluster(base)
     relay = Relay()
-    faults = Set(base, cluster, relay)
+    faults = Rig(base, cluster, relay)
     try:
         (base / "evidence").mkdir()
         # The evidence directory on a small tmpfs: the full-disk scenario fills it.
