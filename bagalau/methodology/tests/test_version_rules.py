@@ -200,8 +200,19 @@ class TestVersionWorkflow:
             rules.check_version_transition(
                 "approve", "draft", {rules.HR}, needs_approval=True
             )  # HR never approves, whatever the state
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as err:
             rules.check_version_transition("publish", "published", {rules.HR}, needs_approval=False)
+        # Without a label the refusal names the state as stored; with one, the label.
+        assert (err.value.code, err.value.field, err.value.params) == (
+            "invalid_state",
+            "state",
+            {"state": "published"},
+        )
+        with pytest.raises(Conflict) as err:
+            rules.check_version_transition(
+                "publish", "published", {rules.HR}, needs_approval=False, state_label="жарияланған"
+            )
+        assert err.value.params == {"state": "жарияланған"}
         with pytest.raises(Conflict) as err:
             rules.check_version_transition(
                 "approve", "published", {rules.AUTHORIZED_PERSON}, needs_approval=False
