@@ -145,6 +145,11 @@ class Relay:
                 self.wfile.write(line.encode() + b"\r\n")
 
             def handle(self) -> None:
+                # A worker killed mid-session (the tick scenario) resets the connection.
+                with suppress(ConnectionError):
+                    self.session()
+
+            def session(self) -> None:
                 self.reply("220 fake relay")
                 rcpt_ok = False
                 while True:
