@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from bagalau.core.models import User
-from bagalau.demo.tests.shared import at, built
+from bagalau.demo.tests.shared import at
 from bagalau.org.models import RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-12-01"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
-    from django.test.utils import override_settings
-
-    evidence = override_settings(EVIDENCE_ROOT=tmp_path_factory.mktemp("evidence"))
-    with evidence, built(django_db_blocker, DAY):
-        yield DAY
 
 
 def _api(username: str, query: str = "") -> dict[str, Any]:

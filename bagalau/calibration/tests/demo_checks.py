@@ -3,30 +3,19 @@ feedback meeting, appeal), one awaiting its session (002 p13-14, p39-43)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.test import Client
 
 from bagalau.calibration.models import CalibrationCase, CaseState
 from bagalau.core.models import AuditEvent, User
-from bagalau.demo.tests.shared import at, built
+from bagalau.demo.tests.shared import at
 from bagalau.evaluations.models import ResultChange
 
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-12-01"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
-    from django.test.utils import override_settings
-
-    evidence = override_settings(EVIDENCE_ROOT=tmp_path_factory.mktemp("evidence"))
-    with evidence, built(django_db_blocker, DAY):
-        yield DAY
 
 
 def _client(username: str) -> Client:

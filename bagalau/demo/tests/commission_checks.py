@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from bagalau.commission import rules
 from bagalau.commission.models import Decision, Meeting, MeetingState
 from bagalau.core.models import AuditEvent, User
-from bagalau.demo.tests.shared import at, built
+from bagalau.demo.tests.shared import at
 from bagalau.evaluations.models import ResultChange
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with built(django_db_blocker, "2026-12-01"):
-        yield "2026-12-01"
 
 
 def test_the_2018_body_holds_a_meeting_with_quorum_a_revision_and_a_tie(demo):

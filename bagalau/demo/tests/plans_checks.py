@@ -7,7 +7,6 @@ The demo is built as of 1 December 2026; the clock then moves on by hours, as us
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,19 +15,12 @@ from django.test import Client
 from django.urls import reverse
 
 from bagalau.core.models import User
-from bagalau.demo.tests.shared import built
 from bagalau.evaluations.models import Result, Schedule, Task, TaskState
 from bagalau.plans.models import PlanState, WorkPlan
 from bagalau.plans.rules import CHECKLIST
 
 pytestmark = pytest.mark.django_db
 DAY = "2026-12-01"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with built(django_db_blocker, DAY) as printed:
-        yield printed
 
 
 def client(username: str) -> Client:

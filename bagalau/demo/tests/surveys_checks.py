@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.test import Client
 
 from bagalau.core.models import User
-from bagalau.demo.tests.shared import at, built
+from bagalau.demo.tests.shared import at
 from bagalau.surveys.models import Answered, Campaign, Subject
 
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-12-01"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with built(django_db_blocker, DAY):
-        yield DAY
 
 
 def _client(username: str) -> Client:
