@@ -6,22 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from bagalau.calibration.models import CalibrationCase, CaseState
 from bagalau.core.models import AuditEvent, User
-from bagalau.demo.tests.shared import at
+from bagalau.demo.tests.shared import at, signed_in
 from bagalau.evaluations.models import ResultChange
 
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-12-01"
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def test_the_demo_has_a_decided_case_and_one_awaiting_its_session(demo):
@@ -35,10 +28,10 @@ def test_the_demo_has_a_decided_case_and_one_awaiting_its_session(demo):
     waiting = CalibrationCase.objects.get(state=CaseState.ACCEPTED)
     assert waiting.session_date is not None and waiting.session_date >= waiting.applied_on
     with at(demo):
-        assert _client("hrhead").get(f"/calibration/{decided.pk}/protocol/").status_code == 200
-        page = _client("head").get("/").content.decode()
+        assert signed_in("hrhead").get(f"/calibration/{decided.pk}/protocol/").status_code == 200
+        page = signed_in("head").get("/").content.decode()
         assert 'id="calibration-to-vote"' in page  # head is a participant of the waiting case
-        page = _client("hr").get("/").content.decode()
+        page = signed_in("hr").get("/").content.decode()
         assert 'id="calibration-to-run"' in page
 
 
@@ -83,7 +76,7 @@ def test_a_demo_servant_calibrates_from_the_application_to_the_feedback_meeting_
         .values_list("user_id", flat=True)[:3]
     )
     with at(demo):
-        me = _client(servant.username)
+        me = signed_in(servant.username)
         assert me.post(reverse("evaluations:acknowledge", args=[result.pk])).status_code == 302
         page = me.get(reverse("evaluations:my_results")).content.decode()
         assert reverse("calibration:apply", args=[result.pk]) in page
@@ -92,15 +85,15 @@ def test_a_demo_servant_calibrates_from_the_application_to_the_feedback_meeting_
         case = CalibrationCase.objects.get(result=result)
         url = reverse("calibration:case", args=[case.pk])
         assert applied.status_code == 302 and applied.url == url
-        _client("authorized").post(url, {
+        signed_in("authorized").post(url, {
             "action": "accept", "revision": case.revision, "session_date": DAY,
             "participants": participants,
         })  # fmt: skip
         case.refresh_from_db()
         assert case.state == CaseState.ACCEPTED, case.state
-        _client("hr").post(url, {"action": "prepare_card", "revision": case.revision})
+        signed_in("hr").post(url, {"action": "prepare_card", "revision": case.revision})
         case.refresh_from_db()
-        _client(evaluator.username).post(
+        signed_in(evaluator.username).post(
             url, {"action": "summary", "revision": case.revision, "summary": "Негізделген."}
         )
         lower = f"{max(result.score - 1, case.version.score_min):.2f}"
@@ -110,9 +103,9 @@ def test_a_demo_servant_calibrates_from_the_application_to_the_feedback_meeting_
             if score is not None:
                 data = {"action": "vote", "position": "change", "score": score,
                         "arguments": "Мерзімдер бұзылды."}  # fmt: skip
-            _client(User.objects.get(pk=user_id).username).post(url, data)
+            signed_in(User.objects.get(pk=user_id).username).post(url, data)
         case.refresh_from_db()
-        hr = _client("hr")
+        hr = signed_in("hr")
         hr.post(url, {"action": "hold", "revision": case.revision})
         case.refresh_from_db()
         hr.post(url, {"action": "decide", "revision": case.revision})
@@ -124,7 +117,7 @@ def test_a_demo_servant_calibrates_from_the_application_to_the_feedback_meeting_
                                        content_type="application/pdf"),
         })  # fmt: skip
         case.refresh_from_db()
-        _client(evaluator.username).post(url, {
+        signed_in(evaluator.username).post(url, {
             "action": "feedback", "held_on": DAY, "achievements": "Жоспар орындалды.",
             "development": "Курстар.", "career": "Сектор меңгерушісі.", "notes": "Жалғастырыңыз",
         })  # fmt: skip

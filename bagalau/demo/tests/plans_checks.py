@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
-from bagalau.core.models import User
+from bagalau.demo.tests.shared import signed_in
 from bagalau.evaluations.models import Result, Schedule, Task, TaskState
 from bagalau.plans.models import PlanState, WorkPlan
 from bagalau.plans.rules import CHECKLIST
@@ -23,10 +22,7 @@ pytestmark = pytest.mark.django_db
 DAY = "2026-12-01"
 
 
-def client(username: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=username))
-    return c
+client = signed_in
 
 
 def at(hour: str) -> Any:

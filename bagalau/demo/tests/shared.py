@@ -23,6 +23,17 @@ from django.test.utils import override_settings
 MORNING = "10:00 +05:00"
 
 
+def signed_in(username: str) -> Any:
+    """A test client signed in as the demo user `username`."""
+    from django.test import Client
+
+    from bagalau.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
 def at(day: str) -> Any:
     """time-machine to the morning of `day` (the clock stands still)."""
     return time_machine.travel(f"{day} {MORNING}", tick=False)

@@ -5,21 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
-from bagalau.core.models import User
-from bagalau.demo.tests.shared import at
+from bagalau.demo.tests.shared import at, signed_in
 from bagalau.surveys.models import Answered, Campaign, Subject
 
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-12-01"
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def test_the_previous_years_campaign_is_closed_with_the_servants_report(demo):
@@ -31,11 +23,11 @@ def test_the_previous_years_campaign_is_closed_with_the_servants_report(demo):
     assert Answered.objects.filter(subject=subject, respondent=subject.servant).exists()
     with at(demo):
         for who in ("servant", "head", "hrhead"):
-            page = _client(who).get(f"/surveys/reports/{subject.pk}/")
+            page = signed_in(who).get(f"/surveys/reports/{subject.pk}/")
             assert page.status_code == 200, who
             assert 'class="row-score">' in page.content.decode()
-        assert _client("hr").get(f"/surveys/reports/{subject.pk}/").status_code == 404
-        topics = _client("hr").get(f"/surveys/{campaign.pk}/topics/").content.decode()
+        assert signed_in("hr").get(f"/surveys/reports/{subject.pk}/").status_code == 404
+        topics = signed_in("hr").get(f"/surveys/{campaign.pk}/topics/").content.decode()
         assert 'id="topics"' in topics and "<td>" in topics
 
 
@@ -43,5 +35,5 @@ def test_this_years_campaign_waits_in_the_respondents_inbox(demo):
     campaign = Campaign.objects.get(year=2026)
     assert campaign.state == "open"
     with at(demo):
-        inbox = _client("servant2").get("/my/surveys/").content.decode()
+        inbox = signed_in("servant2").get("/my/surveys/").content.decode()
     assert re.search(r'href="/my/surveys/\d+/"', inbox)

@@ -18,7 +18,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from bagalau.core.models import User
-from bagalau.demo.tests.shared import at, built
+from bagalau.demo.tests.shared import at, built, signed_in
 from bagalau.documents import services
 from bagalau.documents.layout import Layout, Table
 from bagalau.documents.models import IssuedDocument
@@ -37,10 +37,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         yield printed
 
 
-def client(username: str) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="ru")
-    c.force_login(User.objects.get(username=username))
-    return c
+client = signed_in
 
 
 def url(form: str, object_id: int, language: str = "kk", fmt: str = "pdf") -> str:
