@@ -81,9 +81,9 @@ faults: install
 	else command -v ss >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null); \
 	  echo "== faults =="; $(PY) tools/faults.py $(FAULTS); fi
 
-# Mutation testing of the rules modules (on demand, not in CI: about half an hour on two
-# cores). MODULES=workdays (or org evaluations.rules.kpi ...) runs some; docs/testing.md
-# holds the figures and the survivors explained.
+# Mutation testing of the rules modules (on demand, not in CI: roughly an hour on two
+# cores, commission alone 37 min). MODULES=workdays (or org evaluations.rules.kpi ...)
+# runs some; docs/testing.md holds the figures and the survivors explained.
 MODULES ?=
 mutation: install
 	$(PY) tools/mutation.py $(MODULES)

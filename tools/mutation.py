@@ -1,6 +1,6 @@
 """`make mutation`: mutation testing of every rules module, with its score and survivors.
 
-    python tools/mutation.py                  # every rules module (about half an hour)
+    python tools/mutation.py                  # every rules module (roughly an hour)
     python tools/mutation.py workdays org     # some modules (an app, or a dotted module)
     python tools/mutation.py --report         # only report the last run (mutants/)
 
