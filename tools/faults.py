@@ -794,10 +794,37 @@ def killed_mid_request(
     return str(outcome.get("error") or outcome["response"].status_code)
 
 
+def all_or_nothing(
+    faults: Rig,
+    what: str,
+    body_id: int,
+    send: Callable[[], requests.Response],
+    counts: Callable[[], Any],
+) -> tuple[requests.Response, Any]:
+    """The shape of every kill scenario: count, kill the worker inside the request's
+    transaction, find nothing of it kept, send the same request again, check that no
+    half-done work and no broken audit chain is left. Returns the retry and its counts."""
+    before = counts()
+    say(f"  before: {before}")
+    killed_mid_request(faults, what, body_id, send)
+    after_kill = counts()
+    say(f"  after the kill: {after_kill}")
+    if after_kill != before:
+        raise Failed(f"half of {what} was kept: {after_kill}")
+    retry = send()
+    after = counts()
+    say(f"  the retry: {retry.status_code}; after: {after}")
+    check_invariants(what)
+    if not audit_ok(faults):
+        raise Failed("verify_audit found a broken chain")
+    say("  verify_audit: every chain intact")
+    return retry, after
+
+
 def scenario_bulk_submission_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of a bulk submission of an evaluator's sheets
-    (the bulk page's form): none submitted, no result, no audit event; the retry submits
-    every one, each with its result and one audit event."""
+    (the bulk page's form): none submitted, no result, no audit event; the same form sent
+    again submits every one, each with its result and one audit event."""
     say("== web worker killed in a bulk submission ==")
     from bagalau.core.models import AuditEvent
     from bagalau.evaluations.models import Result, Task
@@ -806,15 +833,12 @@ def scenario_bulk_submission_killed(faults: Rig) -> None:
     ids = [t.pk for t in tasks]
     session = login(faults.base_url(0), username)
     url = f"{faults.base_url(0)}/evaluations/schedules/{schedule_id}/sheets/"
-
-    def form() -> dict[str, str]:
-        reconnect()
-        data = {"csrfmiddlewaretoken": csrf(session), "submit": "1", "page": "1"}
-        for task in Task.objects.filter(pk__in=ids).prefetch_related("lines"):
-            data[f"t{task.pk}-revision"] = str(task.revision)
-            for line in task.lines.all():
-                data[f"t{task.pk}-score_{line.code}"] = "4"
-        return data
+    reconnect()
+    data = {"csrfmiddlewaretoken": csrf(session), "submit": "1", "page": "1"}
+    for task in Task.objects.filter(pk__in=ids).prefetch_related("lines"):
+        data[f"t{task.pk}-revision"] = str(task.revision)
+        for line in task.lines.all():
+            data[f"t{task.pk}-score_{line.code}"] = "4"
 
     def counts() -> dict[str, int]:
         reconnect()
@@ -826,26 +850,13 @@ def scenario_bulk_submission_killed(faults: Rig) -> None:
             ).count(),
         }
 
-    before = counts()
-    say(f"  {username}'s {len(ids)} open sheets of schedule {schedule_id}; before: {before}")
-    data = form()
-    killed_mid_request(
+    say(f"  {username}'s {len(ids)} open sheets of schedule {schedule_id}")
+    _, after = all_or_nothing(
         faults, "the bulk submission", body_id,
         lambda: session.post(url, data=data, headers={"Referer": url}, timeout=60,
                              allow_redirects=False),
+        counts,
     )  # fmt: skip
-    after_kill = counts()
-    say(f"  after the kill: {after_kill}")
-    if after_kill != before:
-        raise Failed(f"half a bulk submission was kept: {after_kill}")
-    retry = session.post(url, data=form(), headers={"Referer": url}, timeout=60,
-                         allow_redirects=False)  # fmt: skip
-    after = counts()
-    say(f"  the retry: {retry.status_code}; after: {after}")
-    check_invariants("bulk submission")
-    if not audit_ok(faults):
-        raise Failed("verify_audit found a broken chain")
-    say("  verify_audit: every chain intact")
     report(
         "bulk submission killed", lost=len(ids) - after["submitted"],
         duplicated=(after["results"] - len(ids)) + (after["audit events"] - len(ids)),
@@ -854,7 +865,8 @@ def scenario_bulk_submission_killed(faults: Rig) -> None:
 
 def scenario_approval_killed(faults: Rig) -> None:
     """kill -9 of a web worker in the middle of a schedule approval (the API call of the
-    authorized person): no sheet made; the retry makes every sheet with its lines."""
+    authorized person): no sheet made; the retry makes every sheet with its lines; a second
+    approval makes none."""
     say("== web worker killed in a schedule approval ==")
     from bagalau.evaluations.models import Schedule, SheetLine, Task
     from bagalau.org.models import RoleAssignment
@@ -870,6 +882,7 @@ def scenario_approval_killed(faults: Rig) -> None:
     )
     key = token_for(str(approver))
     url = f"{faults.base_url(0)}/api/v1/evaluations/schedules/{schedule.pk}/approve"
+    headers = {"Authorization": f"Bearer {key}"}
 
     def counts() -> dict[str, Any]:
         reconnect()
@@ -879,28 +892,13 @@ def scenario_approval_killed(faults: Rig) -> None:
             "lines": SheetLine.objects.filter(task__schedule=schedule).count(),
         }
 
-    before = counts()
-    say(
-        f"  schedule {schedule.pk} of body {schedule.body_id}, approved by {approver}; before: {before}"
-    )
-    headers = {"Authorization": f"Bearer {key}"}
-    killed_mid_request(
+    say(f"  schedule {schedule.pk} of body {schedule.body_id}, approved by {approver}")
+    retry, after = all_or_nothing(
         faults, "the approval", schedule.body_id,
-        lambda: requests.post(url, headers=headers, timeout=60),
+        lambda: requests.post(url, headers=headers, timeout=60), counts,
     )  # fmt: skip
-    after_kill = counts()
-    say(f"  after the kill: {after_kill}")
-    if after_kill != before:
-        raise Failed(f"half an approval was kept: {after_kill}")
-    retry = requests.post(url, headers=headers, timeout=60)
-    after = counts()
-    say(f"  the retry: {retry.status_code}; after: {after}")
     if retry.status_code != 200 or after["status"] != "approved" or not after["sheets"]:
         raise Failed(f"the retried approval did not go through: {retry.text[:300]}")
-    check_invariants("schedule approval")
-    if not audit_ok(faults):
-        raise Failed("verify_audit found a broken chain")
-    say("  verify_audit: every chain intact")
     again = requests.post(url, headers=headers, timeout=60)
     report(
         "schedule approval killed", lost=0,
@@ -941,26 +939,16 @@ def scenario_year_results_killed(faults: Rig) -> None:
         reconnect()
         return Result.objects.filter(body_id=body_id, year=year, quarter=0).count()
 
-    before = counts()
-    say(f"  body {body_id}, year {year}, formed by {hr}; year results before: {before}")
-    killed_mid_request(faults, "the forming", int(body_id or 0), post)
-    after_kill = counts()
-    say(f"  year results after the kill: {after_kill}")
-    if after_kill != before:
-        raise Failed(f"half the year results were kept: {after_kill}")
-    retry = post()
-    formed = counts()
-    again = post()
-    after = counts()
-    say(f"  the retry: {retry.status_code}, {formed} year results; forming again: "
-        f"{again.status_code}, {after}")  # fmt: skip
+    say(f"  body {body_id}, year {year}, formed by {hr}: the year results")
+    retry, formed = all_or_nothing(faults, "the forming", int(body_id or 0), post, counts)
     if retry.status_code != 302 or not formed:
         raise Failed("the retried forming formed nothing")
-    check_invariants("year results")
-    if not audit_ok(faults):
-        raise Failed("verify_audit found a broken chain")
-    say("  verify_audit: every chain intact")
-    report("year results killed", lost=0, duplicated=after - formed)
+    again = post()
+    after = counts()
+    report(
+        "year results killed", lost=0, duplicated=after - formed,
+        **{"forming again": f"{again.status_code}, {after} year results"},
+    )  # fmt: skip
 
 
 def scenario_excel_import_killed(faults: Rig) -> None:
@@ -1006,26 +994,16 @@ def scenario_excel_import_killed(faults: Rig) -> None:
         reconnect()
         return Unit.objects.filter(body_id=body_id, code__startswith="FAULT-").count()
 
-    before = counts()
-    say(f"  body {body_id}, imported by {hr}: the export with 20 new units; before: {before}")
-    killed_mid_request(faults, "the import", body_id, post)
-    after_kill = counts()
-    say(f"  new units after the kill: {after_kill}")
-    if after_kill != before:
-        raise Failed(f"half an import was kept: {after_kill}")
-    retry = post()
-    imported = counts()
-    again = post()
-    after = counts()
-    say(f"  the retry: {retry.status_code}, {imported} new units; importing again: "
-        f"{again.status_code}, {after}")  # fmt: skip
+    say(f"  body {body_id}, imported by {hr}: the export with 20 new units")
+    retry, imported = all_or_nothing(faults, "the import", body_id, post, counts)
     if retry.status_code != 302 or imported != 20:
         raise Failed(f"the retried import did not go through: {retry.text[:300]}")
-    check_invariants("Excel import")
-    if not audit_ok(faults):
-        raise Failed("verify_audit found a broken chain")
-    say("  verify_audit: every chain intact")
-    report("Excel import killed", lost=20 - imported, duplicated=after - imported)
+    again = post()
+    after = counts()
+    report(
+        "Excel import killed", lost=20 - imported, duplicated=after - imported,
+        **{"importing again": f"{again.status_code}, {after} new units"},
+    )  # fmt: skip
 
 
 def scenario_disk_full(faults: Rig) -> None:
