@@ -72,7 +72,7 @@ test: install chromium lint test-sqlite test-postgres fuzz smoke faults
 
 # Faults injected into the production set-up (tools/faults.py): a PostgreSQL cluster of its
 # own (restarted mid-load), two gunicorn servers and two tick workers (kill -9 inside a
-# transaction, while sending), a fake SMTP relay (down, then back). About two minutes; needs
+# transaction, while sending), a fake SMTP relay (down, then back). Three to four minutes; needs
 # root (initdb runs as postgres) and iproute2's ss. FAULTS="smtp tick" runs some.
 FAULTS ?=
 faults: install
